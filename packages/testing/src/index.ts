@@ -1,0 +1,3 @@
+export { freePort } from "./free-port.js";
+export { startRedisServer, startTestRedis, type TestRedis, type TestRedisOptions } from "./redis-server.js";
+export { sleep, waitFor, type WaitForOptions } from "./wait-for.js";
