@@ -45,7 +45,14 @@ export async function startTestRedis(options: TestRedisOptions = {}): Promise<Te
     const unsupported = async () => {
       throw new Error("stop/start need a private redis-server; unset REDIS_URL to run this test");
     };
-    return { url: external, port, uniquePrefix, stop: unsupported, start: unsupported, close: async () => {} };
+    return {
+      url: external,
+      port,
+      uniquePrefix,
+      stop: unsupported,
+      start: unsupported,
+      close: async () => {},
+    };
   }
   return await startRedisServer(options);
 }
@@ -59,19 +66,28 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
   let child: ChildProcess | undefined;
 
   const args = [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--dir", dir,
-    "--save", "",
-    "--appendonly", options.appendOnly ? "yes" : "no",
-    "--appendfsync", "always",
-    "--daemonize", "no",
-    "--loglevel", "warning",
-    "--maxmemory-policy", "noeviction",
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    options.appendOnly ? "yes" : "no",
+    "--appendfsync",
+    "always",
+    "--daemonize",
+    "no",
+    "--loglevel",
+    "warning",
+    "--maxmemory-policy",
+    "noeviction",
   ];
 
   async function start(): Promise<void> {
-    if (child && child.exitCode === null) return;
+    if (child && child.exitCode === null && child.signalCode === null) return;
     const proc = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
     child = proc;
     let stderr = "";
@@ -91,7 +107,11 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
       failed,
       waitFor(
         async () => {
-          const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+          const probe = new Redis(url, {
+            lazyConnect: true,
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null,
+          });
           probe.on("error", () => {});
           try {
             await probe.connect();
