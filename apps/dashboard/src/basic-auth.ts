@@ -1,0 +1,47 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import type { DashboardCredentials } from "./env.js";
+
+/** Options of {@link createBasicAuth}. */
+export interface BasicAuthOptions extends DashboardCredentials {
+  /** Shown by browsers in the login prompt. @default "sms-relay dashboard" */
+  realm?: string;
+}
+
+/** Hashing first gives equal-length buffers, so the comparison time says nothing about lengths. */
+function digest(value: string): Buffer {
+  return createHash("sha256").update(value, "utf8").digest();
+}
+
+function parseAuthorization(header: string | undefined): DashboardCredentials | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/**
+ * Express middleware for HTTP basic auth: 401 with `WWW-Authenticate` unless the request carries
+ * the configured user and password. Both are compared in constant time, and both always are,
+ * so a wrong user name takes as long as a wrong password.
+ */
+export function createBasicAuth(options: BasicAuthOptions): RequestHandler {
+  const realm = (options.realm ?? "sms-relay dashboard").replaceAll('"', "'");
+  const expectedUser = digest(options.user);
+  const expectedPassword = digest(options.password);
+  return (req, res, next) => {
+    const given = parseAuthorization(req.headers.authorization);
+    const userOk = timingSafeEqual(digest(given?.user ?? ""), expectedUser);
+    const passwordOk = timingSafeEqual(digest(given?.password ?? ""), expectedPassword);
+    if (given && userOk && passwordOk) {
+      next();
+      return;
+    }
+    res
+      .status(401)
+      .set("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`)
+      .json({ error: "authentication required", code: "DASHBOARD_UNAUTHORIZED" });
+  };
+}

@@ -1,0 +1,117 @@
+import { createBullBoard } from "@bull-board/api";
+import { ExpressAdapter } from "@bull-board/express";
+import { type ConnectionOptions, Queue } from "bullmq";
+import express, { type Express } from "express";
+import { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createBasicAuth } from "./basic-auth.js";
+import type { DashboardCredentials } from "./env.js";
+import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+import { DEAD_LETTER_QUEUE, DEFAULT_PREFIX, SMS_QUEUE } from "./queue-names.js";
+import { createReadOnlyGuard } from "./read-only.js";
+
+/** Options of {@link createDashboard}. */
+export interface DashboardOptions {
+  /**
+   * A `redis://` URL (the dashboard opens and closes its own connection), or anything BullMQ
+   * accepts as `connection` (ioredis options, a Redis or Cluster instance: left open on close).
+   */
+  connection: string | ConnectionOptions;
+  /** BullMQ prefix of the queues. @default "bull" */
+  prefix?: string;
+  /** Basic auth credentials, or `false` for none (then anyone who can reach the port can use it). */
+  auth: DashboardCredentials | false;
+  /** Refuse every write (403) and hide the write buttons. @default false */
+  readOnly?: boolean;
+  /** Where warnings go (Redis connection errors, auth off). @default no logging */
+  logger?: Logger;
+}
+
+/** A dashboard app, not yet listening. */
+export interface Dashboard {
+  /** The Express app: bull-board at `/`, `GET /healthz` without auth. */
+  readonly app: Express;
+  /** Closes the queues and the Redis connection the dashboard opened. */
+  close(): Promise<void>;
+}
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+/**
+ * Builds the dashboard: bull-board for the `sms` and `sms-dead-letter` queues behind basic auth,
+ * with phone numbers masked and, in read-only mode, every write refused.
+ *
+ * @example
+ * const { app, close } = createDashboard({
+ *   connection: "redis://127.0.0.1:6379",
+ *   auth: { user: "admin", password: "s3cret" },
+ *   readOnly: true,
+ * });
+ * const server = app.listen(3000);
+ */
+export function createDashboard(options: DashboardOptions): Dashboard {
+  const { auth, logger } = options;
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const readOnly = options.readOnly ?? false;
+  const ownRedis =
+    typeof options.connection === "string"
+      ? new Redis(options.connection, { maxRetriesPerRequest: 1 })
+      : undefined;
+  const connection = ownRedis ?? (options.connection as ConnectionOptions);
+
+  let lastErrorLogged = 0;
+  const onRedisError = (error: Error) => {
+    // A Redis outage repeats the same error on every reconnect: one line per 10 s is enough.
+    if (Date.now() - lastErrorLogged < 10_000) return;
+    lastErrorLogged = Date.now();
+    logger?.warn({ err: { message: error.message } }, "dashboard cannot reach Redis");
+  };
+  ownRedis?.on("error", onRedisError);
+
+  const queues = [SMS_QUEUE, DEAD_LETTER_QUEUE].map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    queue.on("error", onRedisError);
+    return queue;
+  });
+
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath("/");
+  createBullBoard({
+    queues: queues.map((queue) => new MaskedBullMQAdapter(queue, { readOnly })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: "sms-relay" } },
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  // Open to probes (container health checks carry no credentials); says nothing but up or down.
+  // A cheap read through BullMQ proves that Redis answers.
+  app.get("/healthz", async (_req, res) => {
+    const first = queues[0];
+    try {
+      if (!first) throw new Error("no queue");
+      await Promise.race([
+        first.isPaused(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error("ping timed out")), HEALTH_TIMEOUT_MS).unref(),
+        ),
+      ]);
+      res.json({ status: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", reason: "redis" });
+    }
+  });
+  if (auth) app.use(createBasicAuth(auth));
+  if (readOnly) app.use(createReadOnlyGuard());
+  app.use("/", serverAdapter.getRouter());
+
+  return {
+    app,
+    async close() {
+      await Promise.allSettled(queues.map((queue) => queue.close()));
+      if (ownRedis) {
+        await ownRedis.quit().catch(() => ownRedis.disconnect());
+      }
+    },
+  };
+}

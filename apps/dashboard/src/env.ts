@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+/** Where the dashboard listens, who may see it and what it may change. */
+export interface DashboardConfig {
+  /** `DASHBOARD_PORT`. @default 3000 */
+  port: number;
+  /**
+   * `DASHBOARD_HOST`. Loopback by default so that a local run is never reachable from the network;
+   * containers set `0.0.0.0`.
+   * @default "127.0.0.1"
+   */
+  host: string;
+  /** From `DASHBOARD_USER` + `DASHBOARD_PASSWORD`; `false` when `DASHBOARD_AUTH=off`. */
+  auth: DashboardCredentials | false;
+  /** `DASHBOARD_READ_ONLY=1`: no retry, clean, remove, pause or add. @default false */
+  readOnly: boolean;
+  /** `REDIS_URL`. @default "redis://127.0.0.1:6379" */
+  redisUrl: string;
+  /** `SMS_QUEUE_PREFIX`. @default "bull" */
+  prefix: string;
+  /** `LOG_LEVEL`. @default "info" */
+  logLevel: string;
+}
+
+/** HTTP basic auth credentials. */
+export interface DashboardCredentials {
+  user: string;
+  password: string;
+}
+
+/** A variable of the dashboard's environment is missing or malformed. */
+export class DashboardConfigError extends Error {
+  override readonly name = "DashboardConfigError";
+  /** Always `"DASHBOARD_CONFIG"`. */
+  readonly code = "DASHBOARD_CONFIG";
+  /** The environment variable at fault. */
+  readonly variable: string;
+
+  constructor(variable: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.variable = variable;
+  }
+}
+
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""]))
+  .transform((value) => ["1", "true", "yes", "on"].includes(value));
+
+const schema = z.object({
+  DASHBOARD_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DASHBOARD_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  DASHBOARD_USER: z.string().optional(),
+  DASHBOARD_PASSWORD: z.string().optional(),
+  DASHBOARD_AUTH: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["on", "off", ""]))
+    .default("on"),
+  DASHBOARD_READ_ONLY: flag.default(false),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379"),
+  SMS_QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+/** Treats empty variables as unset, as a shell `VAR=` usually means "no value". */
+function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value !== "") result[key] = value;
+  }
+  return result;
+}
+
+/**
+ * Reads the dashboard configuration from an environment (`process.env` in `main.ts`).
+ * Throws {@link DashboardConfigError} naming the variable when a value is bad, or when
+ * credentials are missing while authentication is on.
+ */
+export function parseDashboardEnv(env: Record<string, string | undefined>): DashboardConfig {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    throw new DashboardConfigError(
+      variable,
+      `invalid ${variable}: ${issue?.message ?? "bad value"}`,
+      { cause: parsed.error },
+    );
+  }
+  const values = parsed.data;
+  let auth: DashboardCredentials | false = false;
+  if (values.DASHBOARD_AUTH !== "off") {
+    const { DASHBOARD_USER: user, DASHBOARD_PASSWORD: password } = values;
+    if (user === undefined || password === undefined) {
+      const missing = user === undefined ? "DASHBOARD_USER" : "DASHBOARD_PASSWORD";
+      throw new DashboardConfigError(
+        missing,
+        `${missing} is not set: set both DASHBOARD_USER and DASHBOARD_PASSWORD, or DASHBOARD_AUTH=off to run without authentication`,
+      );
+    }
+    if (user.includes(":")) {
+      throw new DashboardConfigError(
+        "DASHBOARD_USER",
+        "invalid DASHBOARD_USER: HTTP basic auth does not allow ':' in a user name",
+      );
+    }
+    auth = { user, password };
+  }
+  return {
+    port: values.DASHBOARD_PORT,
+    host: values.DASHBOARD_HOST,
+    auth,
+    readOnly: values.DASHBOARD_READ_ONLY,
+    redisUrl: values.REDIS_URL,
+    prefix: values.SMS_QUEUE_PREFIX,
+    logLevel: values.LOG_LEVEL,
+  };
+}
