@@ -1,0 +1,199 @@
+import pRetry from "p-retry";
+import type { Dispatcher } from "undici";
+import { isKpnError, KpnError } from "./errors.js";
+import type { ResolvedOptions } from "./options.js";
+import { describeFacts, isAuthFailure, responseFacts } from "./response-error.js";
+import { postToApi } from "./transport.js";
+
+/** Shared OAuth access token: cached, refreshed before expiry, one request in flight. */
+export interface TokenCache {
+  get(signal?: AbortSignal): Promise<string>;
+  invalidate(token?: string): void;
+  readonly requests: number;
+}
+
+interface CachedToken {
+  token: string;
+  refreshAt: number;
+}
+
+/** Used when a token response carries no readable `expires_in`; the 401 path covers the rest. */
+const FALLBACK_LIFETIME_MS = 300_000;
+const RETRY_MIN_DELAY_MS = 200;
+
+/** Creates the token cache of one client. */
+export function createTokenCache(options: ResolvedOptions, dispatcher: Dispatcher): TokenCache {
+  let cached: CachedToken | undefined;
+  let inFlight: Promise<string> | undefined;
+  let requests = 0;
+  const form = new URLSearchParams({
+    client_id: options.clientId,
+    client_secret: options.clientSecret,
+  }).toString();
+  const headers = {
+    "content-type": "application/x-www-form-urlencoded",
+    accept: "application/json",
+    "user-agent": options.userAgent,
+  };
+  const hide = secretScrubber(options.clientSecret);
+
+  async function requestOnce(): Promise<CachedToken> {
+    requests += 1;
+    const startedAt = Date.now();
+    let response: Awaited<ReturnType<typeof postToApi>>;
+    try {
+      response = await postToApi(dispatcher, options.origin, {
+        label: "KPN token request",
+        path: options.tokenPath,
+        headers,
+        body: form,
+        timeoutMs: options.timeoutMs,
+      });
+    } catch (error) {
+      if (!isKpnError(error)) throw error;
+      // No SMS rides on a token request, so even a timeout here is never ambiguous.
+      throw new KpnError({
+        code: "KPN_TOKEN_FAILED",
+        kind: "transient",
+        message: `KPN token request failed: ${error.message}`,
+        cause: error,
+      });
+    }
+    if (response.status === 200) {
+      const token = readToken(response.text, startedAt, options.tokenRefreshMarginMs);
+      if (token !== undefined) return token;
+    }
+    const facts = responseFacts(response);
+    facts.body = hide(facts.body);
+    if (facts.apiCode !== undefined) facts.apiCode = hide(facts.apiCode);
+    if (facts.apiMessage !== undefined) facts.apiMessage = hide(facts.apiMessage);
+    for (const name of Object.keys(facts.headers)) {
+      facts.headers[name] = hide(facts.headers[name] ?? "");
+    }
+    const detail = describeFacts(facts);
+    const { status } = facts;
+    if (status === 200) {
+      throw new KpnError({
+        ...facts,
+        code: "KPN_TOKEN_FAILED",
+        kind: "transient",
+        message: "KPN token response (200) carried no access_token",
+      });
+    }
+    const refused =
+      (status >= 400 && status < 500 && status !== 408 && status !== 429) || isAuthFailure(facts);
+    if (refused) {
+      throw new KpnError({
+        ...facts,
+        code: "KPN_AUTH_FAILED",
+        kind: "auth",
+        message: `KPN API refused the client credentials ${detail}`,
+      });
+    }
+    throw new KpnError({
+      ...facts,
+      code: "KPN_TOKEN_FAILED",
+      kind: "transient",
+      message: `KPN token request failed ${detail}`,
+    });
+  }
+
+  function fetchToken(): Promise<CachedToken> {
+    return pRetry(requestOnce, {
+      retries: options.tokenRetries,
+      minTimeout: RETRY_MIN_DELAY_MS,
+      factor: 2,
+      shouldRetry: ({ error }) => isKpnError(error) && error.code === "KPN_TOKEN_FAILED",
+    });
+  }
+
+  function refresh(): Promise<string> {
+    if (inFlight !== undefined) return inFlight;
+    const pending = (async () => {
+      try {
+        const token = await fetchToken();
+        cached = token;
+        return token.token;
+      } finally {
+        inFlight = undefined;
+      }
+    })();
+    inFlight = pending;
+    return pending;
+  }
+
+  return {
+    get(signal?: AbortSignal): Promise<string> {
+      if (cached !== undefined && Date.now() < cached.refreshAt)
+        return Promise.resolve(cached.token);
+      const pending = refresh();
+      return signal === undefined ? pending : untilAborted(pending, signal);
+    },
+    invalidate(token?: string): void {
+      if (cached !== undefined && (token === undefined || cached.token === token))
+        cached = undefined;
+    },
+    get requests() {
+      return requests;
+    },
+  };
+}
+
+function readToken(text: string, startedAt: number, marginMs: number): CachedToken | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof body !== "object" || body === null) return undefined;
+  const { access_token: token, expires_in: expiresIn } = body as Record<string, unknown>;
+  if (typeof token !== "string" || token === "") return undefined;
+  const seconds = typeof expiresIn === "number" ? expiresIn : Number(expiresIn);
+  const lifetimeMs =
+    expiresIn !== "" && Number.isFinite(seconds) && seconds >= 0
+      ? seconds * 1000
+      : FALLBACK_LIFETIME_MS;
+  // Counted from when the request started, so the cache errs on the early side.
+  return { token, refreshAt: startedAt + Math.max(lifetimeMs - marginMs, lifetimeMs / 2) };
+}
+
+/** Replaces every spelling of the secret (raw, URL- and form-encoded) with `***`. */
+function secretScrubber(secret: string): (text: string) => string {
+  const spellings = [
+    ...new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ]),
+  ];
+  return (text) => spellings.reduce((result, spelling) => result.split(spelling).join("***"), text);
+}
+
+/** Lets one caller stop waiting for the shared token request without cancelling it for the rest. */
+function untilAborted(pending: Promise<string>, signal: AbortSignal): Promise<string> {
+  if (signal.aborted) return Promise.reject(abortedWhileWaiting(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(abortedWhileWaiting(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (token) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(token);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortedWhileWaiting(signal: AbortSignal): KpnError {
+  return new KpnError({
+    code: "KPN_TIMEOUT",
+    kind: "transient",
+    message: "KPN send request was aborted by the caller while waiting for an access token",
+    cause: signal.reason,
+  });
+}
