@@ -1,0 +1,39 @@
+import type { MinimalJob } from "bullmq";
+import { retryAfterMsOf } from "./errors.js";
+
+/** The backoff type producers put on SMS jobs: `{ backoff: { type: "sms" } }`. */
+export const SMS_BACKOFF_TYPE = "sms";
+
+/** Options of {@link createBackoffStrategy}. */
+export interface BackoffOptions {
+  /** Delay ceiling of the first retry, doubled for each later one (`SMS_BACKOFF_MS`). @default 2000 */
+  baseMs?: number;
+  /** Cap of any delay before jitter and Retry-After (`SMS_BACKOFF_MAX_MS`). @default 600000 */
+  maxMs?: number;
+  /** Source of randomness in [0, 1), replaceable in tests. @default Math.random */
+  random?: () => number;
+}
+
+/**
+ * Exponential backoff with full jitter: a random delay up to
+ * `min(maxMs, baseMs × 2^(attempt − 1))`, so that jobs failing together do not retry together,
+ * but never shorter than a Retry-After the API sent.
+ */
+export function computeBackoffMs(attempt: number, options: BackoffOptions = {}): number {
+  const { baseMs = 2000, maxMs = 600_000, random = Math.random } = options;
+  const exponent = Math.max(0, Math.min(attempt - 1, 40));
+  const ceiling = Math.min(maxMs, baseMs * 2 ** exponent);
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * The BullMQ `settings.backoffStrategy` of the worker, for type `sms`. BullMQ's own `fixed` and
+ * `exponential` never reach it; any other custom type gets the same curve rather than failing.
+ */
+export function createBackoffStrategy(options: BackoffOptions = {}) {
+  return (attemptsMade: number, _type?: string, error?: Error, _job?: MinimalJob): number => {
+    const delay = computeBackoffMs(attemptsMade, options);
+    const retryAfter = retryAfterMsOf(error) ?? 0;
+    return Math.max(delay, retryAfter);
+  };
+}

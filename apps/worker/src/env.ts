@@ -1,0 +1,221 @@
+import { z } from "zod";
+
+/** Log levels pino understands, plus `silent`. */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+/** A pino log level. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The worker's configuration, parsed from the environment by {@link parseWorkerEnv}. */
+export interface WorkerConfig {
+  /** `REDIS_URL`: Redis, or a cluster seed when `redisCluster` is on. @default "redis://127.0.0.1:6379" */
+  redisUrl: string;
+  /** `REDIS_CLUSTER=1`: connect with an ioredis Cluster. @default false */
+  redisCluster: boolean;
+  /** `SMS_QUEUE_PREFIX`: BullMQ key prefix; use a hash tag such as `{sms}` on a cluster. @default "bull" */
+  queuePrefix: string;
+  /** `KPN_BASE_URL`: API base. @default "https://api-prd.kpn.com" */
+  kpnBaseUrl: string;
+  /** `KPN_SEND_PATH`: send path. @default "/communication/kpn/sms/send" */
+  kpnSendPath: string;
+  /** `KPN_CLIENT_ID` (required). */
+  kpnClientId: string;
+  /** `KPN_CLIENT_SECRET` (required). Never logged: use {@link redactWorkerConfig} before logging. */
+  kpnClientSecret: string;
+  /** `KPN_MAX_CONTENT_LENGTH`: per-message content limit of the account. @default 1000 */
+  kpnMaxContentLength: number;
+  /** `KPN_TIMEOUT_MS`: whole-request timeout. @default 10000 */
+  kpnTimeoutMs: number;
+  /** `SMS_DEFAULT_SENDER`: sender when a job names none. @default "SMSRelay" */
+  defaultSender: string;
+  /** `SMS_MAX_SEGMENTS`: longer content is dead-lettered as `invalid`. @default 10 */
+  maxSegments: number;
+  /** `WORKER_CONCURRENCY`: jobs in flight per worker process. @default 50 */
+  concurrency: number;
+  /** `SMS_RATE_LIMIT_PER_SECOND`: API requests across all workers in any sliding second; 0 is off. @default 0 */
+  rateLimitPerSecond: number;
+  /** `SMS_MAX_ATTEMPTS`: attempts before a job is dead-lettered as `exhausted`. @default 10 */
+  maxAttempts: number;
+  /** `SMS_BACKOFF_MS`: first retry delay, doubled per attempt, with jitter. @default 2000 */
+  backoffMs: number;
+  /** `SMS_BACKOFF_MAX_MS`: cap of the retry delay. @default 600000 */
+  backoffMaxMs: number;
+  /** `SMS_KEEP_COMPLETED_SECONDS`: retention of finished jobs (and the idempotency window). @default 604800 */
+  keepCompletedSeconds: number;
+  /** `HEALTH_PORT`: port of `/healthz`, `/readyz`, `/metrics`; 0 picks a free port. @default 9464 */
+  healthPort: number;
+  /** `SHUTDOWN_GRACE_MS`: time in-flight jobs get to finish on SIGTERM/SIGINT. @default 25000 */
+  shutdownGraceMs: number;
+  /** `LOG_LEVEL`: pino level. @default "info" */
+  logLevel: LogLevel;
+}
+
+/** Thrown by {@link parseWorkerEnv} when a variable is missing or has a bad value. */
+export class WorkerConfigError extends Error {
+  override readonly name = "WorkerConfigError";
+  /** Always `"WORKER_CONFIG_INVALID"`. */
+  readonly code = "WORKER_CONFIG_INVALID";
+  /** The environment variables at fault, in the order the schema lists them. */
+  readonly variables: string[];
+
+  constructor(message: string, variables: string[], options?: { cause?: unknown }) {
+    super(message, options);
+    this.variables = variables;
+  }
+}
+
+/** Variables whose values must never appear in a message or a log line. */
+const SECRET_VARIABLES = new Set(["KPN_CLIENT_SECRET"]);
+
+function integer(fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return z.coerce
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` })
+    .default(fallback);
+}
+
+function url(fallback: string, protocols: readonly string[]) {
+  return z
+    .string()
+    .default(fallback)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { error: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+    );
+}
+
+const flag = z
+  .enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })
+  .default("0")
+  .transform((value) => value === "1" || value === "true");
+
+const required = z.string({ error: "is required" }).min(1, { error: "is required" });
+
+/** The schema of every variable the worker reads, with the defaults of the public contract. */
+export const workerEnvSchema = z.object({
+  REDIS_URL: url("redis://127.0.0.1:6379", ["redis:", "rediss:"]),
+  REDIS_CLUSTER: flag,
+  SMS_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[^:\s]+$/, { error: "must not contain ':' or spaces" })
+    .default("bull"),
+  KPN_BASE_URL: url("https://api-prd.kpn.com", ["https:", "http:"]),
+  KPN_SEND_PATH: z
+    .string()
+    .regex(/^\/\S*$/, { error: "must be a path starting with /" })
+    .default("/communication/kpn/sms/send"),
+  KPN_CLIENT_ID: required,
+  KPN_CLIENT_SECRET: required,
+  KPN_MAX_CONTENT_LENGTH: integer(1000, 1, 1000),
+  KPN_TIMEOUT_MS: integer(10_000, 1),
+  SMS_DEFAULT_SENDER: z
+    .string()
+    .regex(/^(?:[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,16})$/, {
+      error: "must be at most 11 letters, digits or spaces, or a phone number",
+    })
+    .default("SMSRelay"),
+  SMS_MAX_SEGMENTS: integer(10, 1),
+  WORKER_CONCURRENCY: integer(50, 1, 10_000),
+  SMS_RATE_LIMIT_PER_SECOND: integer(0, 0),
+  SMS_MAX_ATTEMPTS: integer(10, 1, 100),
+  SMS_BACKOFF_MS: integer(2000, 1),
+  SMS_BACKOFF_MAX_MS: integer(600_000, 1),
+  SMS_KEEP_COMPLETED_SECONDS: integer(604_800, 1),
+  HEALTH_PORT: integer(9464, 0, 65_535),
+  SHUTDOWN_GRACE_MS: integer(25_000, 0),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
+});
+
+function describeValue(variable: string, value: unknown): string {
+  if (value === undefined) return "";
+  if (SECRET_VARIABLES.has(variable)) return " (value hidden)";
+  return ` (got ${JSON.stringify(String(value))})`;
+}
+
+/**
+ * Reads the worker configuration from an environment object (normally `process.env`).
+ * Empty strings count as unset, so `FOO=` falls back to the default.
+ *
+ * @throws {WorkerConfigError} naming every bad variable, on one line, without secret values.
+ * @example
+ * const config = parseWorkerEnv({ KPN_CLIENT_ID: "id", KPN_CLIENT_SECRET: "secret" });
+ */
+export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerConfig {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(workerEnvSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
+  }
+  const parsed = workerEnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const variables: string[] = [];
+    const parts: string[] = [];
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? "environment");
+      if (variables.includes(variable)) continue;
+      variables.push(variable);
+      parts.push(`${variable} ${issue.message}${describeValue(variable, input[variable])}`);
+    }
+    throw new WorkerConfigError(`Invalid worker configuration: ${parts.join("; ")}`, variables);
+  }
+  const e = parsed.data;
+  if (e.SMS_BACKOFF_MAX_MS < e.SMS_BACKOFF_MS) {
+    throw new WorkerConfigError(
+      `Invalid worker configuration: SMS_BACKOFF_MAX_MS must be at least SMS_BACKOFF_MS (${e.SMS_BACKOFF_MS}) (got "${e.SMS_BACKOFF_MAX_MS}")`,
+      ["SMS_BACKOFF_MAX_MS"],
+    );
+  }
+  return {
+    redisUrl: e.REDIS_URL,
+    redisCluster: e.REDIS_CLUSTER,
+    queuePrefix: e.SMS_QUEUE_PREFIX,
+    kpnBaseUrl: e.KPN_BASE_URL,
+    kpnSendPath: e.KPN_SEND_PATH,
+    kpnClientId: e.KPN_CLIENT_ID,
+    kpnClientSecret: e.KPN_CLIENT_SECRET,
+    kpnMaxContentLength: e.KPN_MAX_CONTENT_LENGTH,
+    kpnTimeoutMs: e.KPN_TIMEOUT_MS,
+    defaultSender: e.SMS_DEFAULT_SENDER,
+    maxSegments: e.SMS_MAX_SEGMENTS,
+    concurrency: e.WORKER_CONCURRENCY,
+    rateLimitPerSecond: e.SMS_RATE_LIMIT_PER_SECOND,
+    maxAttempts: e.SMS_MAX_ATTEMPTS,
+    backoffMs: e.SMS_BACKOFF_MS,
+    backoffMaxMs: e.SMS_BACKOFF_MAX_MS,
+    keepCompletedSeconds: e.SMS_KEEP_COMPLETED_SECONDS,
+    healthPort: e.HEALTH_PORT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Masks the password of a Redis URL, keeping the rest readable. */
+function redactUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "[unparseable]";
+  }
+}
+
+/** A copy of the configuration that is safe to log: the client secret and any Redis password hidden. */
+export function redactWorkerConfig(config: WorkerConfig): Record<string, unknown> {
+  return { ...config, kpnClientSecret: "[redacted]", redisUrl: redactUrl(config.redisUrl) };
+}
+
+/** Reads the worker configuration from `process.env`: the one place this app reads the environment. */
+export function loadWorkerConfig(): WorkerConfig {
+  return parseWorkerEnv(process.env);
+}

@@ -1,0 +1,112 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+/** Why an SMS ended without being sent: the reasons of the dead-letter queue. */
+export type FailureReason = "rejected" | "exhausted" | "invalid";
+
+/** What kind of failure put a job back for another go. */
+export type RetryKind = "transient" | "rate_limited" | "auth";
+
+/** Outcome label of `kpn_request_duration_seconds`. */
+export type RequestOutcome = "ok" | "permanent" | "rate_limited" | "auth" | "transient";
+
+/** The worker's Prometheus metrics. */
+export interface WorkerMetrics {
+  readonly registry: Registry;
+  readonly sent: Counter;
+  readonly segmentsSent: Counter;
+  readonly failed: Counter<"reason">;
+  readonly deadLettered: Counter<"reason">;
+  readonly retries: Counter<"kind">;
+  readonly ambiguousFailures: Counter;
+  readonly rateLimited: Counter;
+  readonly requestDuration: Histogram<"outcome">;
+  readonly tokenRequests: Counter;
+  readonly jobsActive: Gauge;
+}
+
+/** Options of {@link createWorkerMetrics}. */
+export interface WorkerMetricsOptions {
+  /** Registry to register on. @default a new Registry with the default Node metrics */
+  registry?: Registry;
+  /** Reads the KPN client's count of token requests when metrics are scraped. @default none */
+  readTokenRequests?: () => number;
+}
+
+/** Registers the worker's metrics. Names and labels are part of the public contract. */
+export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
+  let registry = options.registry;
+  if (!registry) {
+    registry = new Registry();
+    collectDefaultMetrics({ register: registry });
+  }
+  const registers = [registry];
+  const readTokenRequests = options.readTokenRequests;
+  let tokenRequestsSeen = 0;
+
+  return {
+    registry,
+    sent: new Counter({
+      name: "sms_sent_total",
+      help: "SMS sent: jobs whose every part the API accepted",
+      registers,
+    }),
+    segmentsSent: new Counter({
+      name: "sms_segments_sent_total",
+      help: "Billed SMS segments of the sent SMS",
+      registers,
+    }),
+    failed: new Counter({
+      name: "sms_failed_total",
+      help: "SMS that ended without being sent, by reason",
+      labelNames: ["reason"],
+      registers,
+    }),
+    deadLettered: new Counter({
+      name: "sms_dead_lettered_total",
+      help: "Records added to the sms-dead-letter queue, by reason",
+      labelNames: ["reason"],
+      registers,
+    }),
+    retries: new Counter({
+      name: "sms_retries_total",
+      help: "Jobs put back for another attempt, by kind of failure",
+      labelNames: ["kind"],
+      registers,
+    }),
+    ambiguousFailures: new Counter({
+      name: "sms_ambiguous_failures_total",
+      help: "Send failures after the request went out (timeouts, resets, 500s): the SMS may have been sent",
+      registers,
+    }),
+    rateLimited: new Counter({
+      name: "sms_rate_limited_total",
+      help: "429 answers from the API, each pausing the queue",
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: "kpn_request_duration_seconds",
+      help: "Duration of send requests to the KPN API, by outcome",
+      labelNames: ["outcome"],
+      buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    tokenRequests: new Counter({
+      name: "kpn_token_requests_total",
+      help: "OAuth token requests made to the KPN API",
+      registers,
+      collect() {
+        if (!readTokenRequests) return;
+        const now = readTokenRequests();
+        if (now > tokenRequestsSeen) {
+          this.inc(now - tokenRequestsSeen);
+          tokenRequestsSeen = now;
+        }
+      },
+    }),
+    jobsActive: new Gauge({
+      name: "sms_jobs_active",
+      help: "SMS jobs being processed by this worker right now",
+      registers,
+    }),
+  };
+}

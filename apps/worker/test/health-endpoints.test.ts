@@ -1,0 +1,65 @@
+import { Registry } from "prom-client";
+import { afterEach, describe, expect, it } from "vitest";
+import { createHealthServer, type HealthServer } from "../src/health-server.js";
+import { createWorkerMetrics } from "../src/metrics.js";
+import { createReadiness } from "../src/readiness.js";
+
+let server: HealthServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe("health server", () => {
+  it("answers /healthz, reports readiness with a reason, and serves metrics", async () => {
+    const readiness = createReadiness();
+    const metrics = createWorkerMetrics({ readTokenRequests: () => 3 });
+    metrics.sent.inc(2);
+    metrics.failed.inc({ reason: "rejected" });
+    server = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
+    const { url } = await server.listen(0, "127.0.0.1");
+
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    let ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: "not_ready", reason: "starting" });
+
+    readiness.setRedisConnected(true);
+    readiness.setWorkerRunning(true);
+    ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+
+    readiness.setAuthFailing(true);
+    ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ reason: "kpn_auth_failing" });
+
+    readiness.setAuthFailing(false);
+    readiness.setRedisConnected(false);
+    expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({
+      reason: "redis_disconnected",
+    });
+
+    readiness.setShuttingDown();
+    expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ reason: "shutting_down" });
+
+    const response = await fetch(`${url}/metrics`);
+    expect(response.headers.get("content-type")).toContain("text/plain");
+    const text = await response.text();
+    expect(text).toContain("sms_sent_total 2");
+    expect(text).toContain('sms_failed_total{reason="rejected"} 1');
+    expect(text).toContain("kpn_token_requests_total 3");
+    expect(text).toContain("process_cpu_user_seconds_total");
+    expect((await fetch(`${url}/nope`)).status).toBe(404);
+  });
+
+  it("registers on a registry it is given, without default metrics", async () => {
+    const registry = new Registry();
+    createWorkerMetrics({ registry });
+    const text = await registry.metrics();
+    expect(text).toContain("sms_jobs_active");
+    expect(text).not.toContain("process_cpu_user_seconds_total");
+  });
+});
