@@ -1,0 +1,147 @@
+import type { SandboxFaults } from "@sms-relay/kpn-sandbox";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeSms, type Rig, type SmsInput, startRig } from "../support/rig.js";
+import { readLedger } from "../support/sandbox-ledger.js";
+
+const TOTAL = 2_000;
+const CHAOS: SandboxFaults = {
+  rate429: 0.1,
+  retryAfterSeconds: 1,
+  retryAfterShare: 0.6,
+  rate503: 0.1,
+  rateReset: 0.015,
+  rateResetAfterSend: 0.015,
+  rateHang: 0.01,
+  rateHangAfterSend: 0.01,
+  rate500Sent: 0.01,
+  // Longer than KPN_TIMEOUT_MS, so a hanging send is a client timeout.
+  hangMs: 1_500,
+  seed: 20_240_611,
+};
+// One in fifty is longer than the account accepts (see below): the API refuses it for good.
+const TOO_LONG_EVERY = 50;
+
+function tooLong(content: string): string {
+  return `${content} ${"x".repeat(200)}`;
+}
+
+/**
+ * 2,000 SMS through an API that fails a third of all sends in every way the real gateway does:
+ * throttling with and without Retry-After, unavailability, resets and hangs before and after the
+ * message was accepted, and 500s after the message went out.
+ */
+describe.sequential("chaos at the KPN API", () => {
+  let rig: Rig | undefined;
+
+  beforeAll(async () => {
+    rig = await startRig({
+      label: "chaos",
+      sandboxMaxContentLength: 160,
+      workerEnv: {
+        // The account is configured for 1000 characters but really takes 160 (a demo account):
+        // content between the two goes out as one message and the API answers 400.
+        KPN_MAX_CONTENT_LENGTH: "1000",
+        KPN_TIMEOUT_MS: "1000",
+        WORKER_CONCURRENCY: "25",
+        SMS_MAX_ATTEMPTS: "10",
+        SMS_BACKOFF_MS: "50",
+        SMS_BACKOFF_MAX_MS: "500",
+      },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await rig?.close();
+  }, 60_000);
+
+  it("ends every SMS sent or dead-lettered and resends only after an ambiguous failure", async () => {
+    if (!rig) throw new Error("the rig did not start");
+    const workers = await Promise.all([rig.startWorker("a"), rig.startWorker("b")]);
+
+    // Before the chaos: a refusal is final on the first answer. (Under chaos a gateway fault may
+    // come before the refusal, so there the attempt count is not 1 for every refused SMS.)
+    const refusedFirst = makeSms("refused", 20).map((sms) => ({
+      ...sms,
+      content: tooLong(sms.content),
+    }));
+    const refusedIds = await rig.enqueue(refusedFirst);
+    const refusedReport = await rig.queues.settle(refusedIds, 30_000);
+    for (const id of refusedIds) {
+      expect(refusedReport.dead.get(id), `job ${id}`).toMatchObject({
+        v: 1,
+        jobId: id,
+        reason: "rejected",
+        attemptsMade: 1,
+        error: { status: 400 },
+        documentIds: [],
+      });
+    }
+    expect(rig.sandbox.stats().sendRequests).toBe(refusedIds.length);
+
+    rig.sandbox.setFaults(CHAOS);
+
+    const inputs: SmsInput[] = makeSms("chaos", TOTAL).map((sms, index) =>
+      index % TOO_LONG_EVERY === 0 ? { ...sms, content: tooLong(sms.content) } : sms,
+    );
+    const ids = await rig.enqueue(inputs);
+    const tooLongIds = new Set(ids.filter((_, index) => index % TOO_LONG_EVERY === 0));
+    expect(new Set(ids).size).toBe(TOTAL);
+
+    const report = await rig.queues.settle(ids, 90_000);
+    const diagnostics = async () =>
+      `${JSON.stringify(report.counts)}\n${await rig?.queues.describe(report.missing)}\n` +
+      workers.map((worker) => worker.describe()).join("\n");
+
+    // Nothing lost: every SMS is either sent or dead-lettered, never both, never twice.
+    expect(report.missing, await diagnostics()).toEqual([]);
+    expect(report.both).toEqual([]);
+    expect(report.extraDeadLetters).toEqual([]);
+    const sentIds = ids.filter((id) => report.sent.has(id));
+    const deadIds = ids.filter((id) => report.dead.has(id));
+    expect(sentIds.length + deadIds.length).toBe(TOTAL);
+    for (const worker of workers) expect(worker.exit(), worker.describe()).toBeUndefined();
+
+    // A permanent refusal is dead-lettered as such, however many gateway faults came before it.
+    for (const id of tooLongIds) {
+      expect(report.dead.get(id), `job ${id}`).toMatchObject({
+        jobId: id,
+        reason: "rejected",
+        error: { status: 400 },
+      });
+    }
+    // Retryable failures are retried; with 10 attempts at a 30 % failure rate, all get through.
+    const deadButSendable = deadIds.filter((id) => !tooLongIds.has(id));
+    expect(
+      deadButSendable.map((id) => report.dead.get(id)),
+      "dead-lettered although the API accepts them",
+    ).toEqual([]);
+
+    // Every document id a sent job reports was issued by the API.
+    const ledger = readLedger(rig.sandbox.received());
+    const unknownDocuments = sentIds.flatMap((id) => {
+      const documentIds = report.sent.get(id)?.documentIds ?? [];
+      if (documentIds.length === 0) return [`${id}: no documentIds`];
+      return documentIds
+        .filter((doc) => !ledger.documentIds.has(doc))
+        .map((doc) => `${id}: ${doc}`);
+    });
+    expect(unknownDocuments).toEqual([]);
+
+    // Duplicates happen only where the worker could not know whether the API had sent the SMS,
+    // and it counts every such case.
+    let ambiguous = 0;
+    for (const worker of workers) ambiguous += await worker.metric("sms_ambiguous_failures_total");
+    expect(
+      ledger.duplicates,
+      `duplicates at the API: ${ledger.duplicateExamples.join("\n")}`,
+    ).toBeLessThanOrEqual(ambiguous);
+
+    // The run did meet the faults it claims to survive.
+    const stats = rig.sandbox.stats();
+    expect(stats.byStatus["429"] ?? 0).toBeGreaterThan(50);
+    expect(stats.byStatus["503"] ?? 0).toBeGreaterThan(50);
+    expect(stats.resets).toBeGreaterThan(10);
+    expect(stats.hangs).toBeGreaterThan(5);
+    expect(ledger.duplicates + ambiguous).toBeGreaterThan(0);
+  }, 180_000);
+});

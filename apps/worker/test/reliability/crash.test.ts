@@ -1,0 +1,70 @@
+import { waitFor } from "@sms-relay/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeSms, type Rig, startRig } from "../support/rig.js";
+import { readLedger } from "../support/sandbox-ledger.js";
+
+const TOTAL = 1_000;
+const CONCURRENCY = 10;
+
+/**
+ * A worker process dies without warning (OOM kill, node lost) in the middle of a run. Its jobs
+ * were locked in Redis; they come back to the surviving worker once the lock expires and the
+ * stalled-job check runs, which takes up to about a minute with BullMQ's defaults.
+ */
+describe.sequential("a worker killed mid-run", () => {
+  let rig: Rig | undefined;
+
+  beforeAll(async () => {
+    rig = await startRig({
+      label: "crash",
+      faults: { latencyMs: 20, latencyJitterMs: 30, seed: 7 },
+      workerEnv: { WORKER_CONCURRENCY: String(CONCURRENCY) },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await rig?.close();
+  }, 60_000);
+
+  it("loses no SMS and resends at most what the killed worker had in flight", async () => {
+    if (!rig) throw new Error("the rig did not start");
+    const [victim, survivor] = await Promise.all([
+      rig.startWorker("victim"),
+      rig.startWorker("survivor"),
+    ]);
+    if (!victim || !survivor) throw new Error("workers did not start");
+
+    const ids = await rig.enqueue(makeSms("crash", TOTAL));
+    const queues = rig.queues;
+    await waitFor(
+      async () => ((await queues.sms.getJobCounts("completed")).completed ?? 0) >= TOTAL / 4,
+      { timeoutMs: 60_000, intervalMs: 20, description: "a quarter of the SMS sent" },
+    );
+    const activeAtKill = (await queues.sms.getJobCounts("active")).active ?? 0;
+    victim.signal("SIGKILL");
+    expect((await victim.exited).signal).toBe("SIGKILL");
+
+    // Lock expiry (30 s) plus the stalled check interval (30 s), with room for a loaded machine.
+    const report = await queues.settle(ids, 150_000);
+    expect(
+      report.missing,
+      `${JSON.stringify(report.counts)}\n${await queues.describe(report.missing)}\n${survivor.describe()}`,
+    ).toEqual([]);
+    expect(report.both).toEqual([]);
+    // Nothing failed at the API, so nothing belongs in the dead-letter queue.
+    expect([...report.dead.values()]).toEqual([]);
+    expect(survivor.exit(), survivor.describe()).toBeUndefined();
+
+    const ledger = readLedger(rig.sandbox.received());
+    expect(
+      ledger.duplicates,
+      `duplicates: ${ledger.duplicateExamples.join("\n")} (${activeAtKill} jobs active at the kill)`,
+    ).toBeLessThanOrEqual(CONCURRENCY);
+    const unknownDocuments = ids.flatMap((id) =>
+      (report.sent.get(id)?.documentIds ?? []).filter((doc) => !ledger.documentIds.has(doc)),
+    );
+    expect(unknownDocuments).toEqual([]);
+    // Every SMS reached the API at least once.
+    expect(ledger.arrivals.size).toBe(TOTAL);
+  }, 240_000);
+});

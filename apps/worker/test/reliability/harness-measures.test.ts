@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { readMetric } from "../support/prometheus.js";
+import { busiestWindow, readLedger } from "../support/sandbox-ledger.js";
+
+// The reliability tests are only as good as their measurements; these pin the measuring tools.
+describe("reliability measurements", () => {
+  it("finds the busiest one-second window wherever it starts", () => {
+    expect(busiestWindow([])).toEqual({ count: 0, start: 0 });
+    // 999 ms apart is one window; 1000 ms apart is two.
+    expect(busiestWindow([0, 999]).count).toBe(2);
+    expect(busiestWindow([0, 1_000]).count).toBe(1);
+    // Fixed windows from 0 and from 1000 see 3 each; the sliding window from 900 sees 5.
+    expect(busiestWindow([100, 900, 950, 1_000, 1_100, 1_800]).count).toBe(5);
+    expect(busiestWindow([1_800, 100, 950, 900, 1_100, 1_000])).toEqual({ count: 5, start: 900 });
+  });
+
+  it("sums every series of a metric and ignores others with a longer name", () => {
+    const exposition = [
+      "# HELP sms_ambiguous_failures_total Sends that may have gone out",
+      "# TYPE sms_ambiguous_failures_total counter",
+      'sms_ambiguous_failures_total{kind="timeout"} 3',
+      'sms_ambiguous_failures_total{kind="reset",note="a } b"} 2',
+      "sms_ambiguous_failures_total_created 1700000000",
+      "sms_ambiguous_failures_totalx 9",
+      "",
+    ].join("\n");
+    expect(readMetric(exposition, "sms_ambiguous_failures_total")).toBe(5);
+    expect(readMetric("sms_sent_total 4 1700000000000\n", "sms_sent_total")).toBe(4);
+    expect(readMetric("", "sms_sent_total")).toBe(0);
+  });
+
+  it("counts a message received twice as one duplicate", () => {
+    const send = (documentId: string, content: string) => ({
+      documentId,
+      path: "/communication/kpn/sms/send",
+      sender: "RelayTest",
+      messages: [{ content, mobileNumber: "+31612345678" }],
+      receivedAt: 0,
+      answeredStatus: 200,
+    });
+    const ledger = readLedger([send("d1", "a"), send("d2", "b"), send("d3", "a"), send("d4", "a")]);
+    expect(ledger.duplicates).toBe(2);
+    expect(ledger.documentIds.size).toBe(4);
+    expect(ledger.arrivals.size).toBe(2);
+  });
+});

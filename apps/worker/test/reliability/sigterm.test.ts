@@ -1,0 +1,65 @@
+import { waitFor } from "@sms-relay/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeSms, type Rig, startRig } from "../support/rig.js";
+import { readLedger } from "../support/sandbox-ledger.js";
+
+const TOTAL = 600;
+const GRACE_MS = 3_000;
+// Room for a loaded machine between the end of the grace time and the process being gone.
+const EXIT_SLACK_MS = 2_000;
+
+/**
+ * A deploy or a scale-down sends SIGTERM to a busy worker. It must stop taking jobs, finish the
+ * sends in flight (each takes far less than the grace time here) and exit 0 in time, leaving
+ * nothing half done for the next worker.
+ */
+describe.sequential("SIGTERM to a busy worker", () => {
+  let rig: Rig | undefined;
+
+  beforeAll(async () => {
+    rig = await startRig({
+      label: "sigterm",
+      faults: { latencyMs: 50, latencyJitterMs: 100, seed: 11 },
+      workerEnv: { WORKER_CONCURRENCY: "10", SHUTDOWN_GRACE_MS: String(GRACE_MS) },
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await rig?.close();
+  }, 60_000);
+
+  it("exits 0 within the grace time and leaves no SMS unfinished, lost or sent twice", async () => {
+    if (!rig) throw new Error("the rig did not start");
+    const [leaving, staying] = await Promise.all([
+      rig.startWorker("leaving"),
+      rig.startWorker("staying"),
+    ]);
+    if (!leaving || !staying) throw new Error("workers did not start");
+
+    const ids = await rig.enqueue(makeSms("sigterm", TOTAL));
+    const queues = rig.queues;
+    await waitFor(
+      async () => ((await queues.sms.getJobCounts("completed")).completed ?? 0) >= TOTAL / 4,
+      { timeoutMs: 60_000, intervalMs: 20, description: "a quarter of the SMS sent" },
+    );
+    const signalledAt = leaving.signal("SIGTERM");
+    const exit = await leaving.exited;
+    expect(exit, leaving.describe()).toMatchObject({ code: 0, signal: null });
+    expect(exit.at - signalledAt, leaving.describe()).toBeLessThanOrEqual(GRACE_MS + EXIT_SLACK_MS);
+
+    // In-flight jobs were finished, not abandoned to the stalled-job check: the rest settles
+    // with the remaining worker well before a lock could expire.
+    const report = await queues.settle(ids, 25_000);
+    expect(
+      report.missing,
+      `${JSON.stringify(report.counts)}\n${await queues.describe(report.missing)}\n${staying.describe()}`,
+    ).toEqual([]);
+    expect(report.both).toEqual([]);
+    expect([...report.dead.values()]).toEqual([]);
+    expect((await queues.sms.getJobCounts("active")).active).toBe(0);
+
+    const ledger = readLedger(rig.sandbox.received());
+    expect(ledger.duplicates, ledger.duplicateExamples.join("\n")).toBe(0);
+    expect(ledger.arrivals.size).toBe(TOTAL);
+  }, 180_000);
+});
