@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { parseSandboxEnv } from "../src/index.js";
+
+describe("parseSandboxEnv", () => {
+  it("fills in the defaults", () => {
+    expect(parseSandboxEnv({})).toEqual({
+      port: 8085,
+      host: "127.0.0.1",
+      clientId: "sandbox",
+      clientSecret: "sandbox",
+      faults: {},
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseSandboxEnv({ SANDBOX_PORT: "", SANDBOX_FAULTS: "" }).port).toBe(8085);
+  });
+
+  it("reads every variable", () => {
+    const env = parseSandboxEnv({
+      SANDBOX_PORT: "9000",
+      SANDBOX_HOST: "0.0.0.0",
+      SANDBOX_CLIENT_ID: "id",
+      SANDBOX_CLIENT_SECRET: "secret",
+      SANDBOX_MAX_CONTENT_LENGTH: "160",
+      SANDBOX_MAX_MESSAGES: "50",
+      SANDBOX_FAULTS: '{"rate429":0.1,"seed":3}',
+      SANDBOX_SEED: "9",
+      LOG_LEVEL: "debug",
+    });
+    expect(env).toEqual({
+      port: 9000,
+      host: "0.0.0.0",
+      clientId: "id",
+      clientSecret: "secret",
+      maxContentLength: 160,
+      maxMessages: 50,
+      faults: { rate429: 0.1, seed: 9 },
+      logLevel: "debug",
+    });
+  });
+
+  it.each([
+    ["SANDBOX_PORT", "http"],
+    ["SANDBOX_PORT", "70000"],
+    ["SANDBOX_MAX_CONTENT_LENGTH", "0"],
+    ["SANDBOX_SEED", "1.5"],
+    ["LOG_LEVEL", "loud"],
+    ["SANDBOX_FAULTS", "{rate429: 1}"],
+    ["SANDBOX_FAULTS", '{"rate429": 3}'],
+  ])("refuses %s=%s naming the variable", (variable, value) => {
+    expect(() => parseSandboxEnv({ [variable]: value })).toThrow(
+      expect.objectContaining({
+        code: "SANDBOX_INVALID_ENV",
+        message: expect.stringContaining(variable),
+      }),
+    );
+  });
+
+  it("names the field inside SANDBOX_FAULTS", () => {
+    expect(() => parseSandboxEnv({ SANDBOX_FAULTS: '{"hangMs":"long"}' })).toThrow(/hangMs/);
+  });
+});
