@@ -126,6 +126,7 @@ function post(
     body,
     timeoutMs: options.timeoutMs,
     signal,
+    actsOnApi: true,
   });
 }
 

@@ -48,14 +48,14 @@ export function createTokenCache(options: ResolvedOptions, dispatcher: Dispatche
         headers,
         body: form,
         timeoutMs: options.timeoutMs,
+        actsOnApi: false,
       });
     } catch (error) {
       if (!isKpnError(error)) throw error;
-      // No SMS rides on a token request, so even a timeout here is never ambiguous.
       throw new KpnError({
         code: "KPN_TOKEN_FAILED",
         kind: "transient",
-        message: `KPN token request failed: ${error.message}`,
+        message: error.message,
         cause: error,
       });
     }

@@ -10,6 +10,11 @@ export interface ApiCall {
   body: string;
   timeoutMs: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Whether the API may act on the request (a send does, a token request does not). Only then
+   * can a timeout or a reset leave it ambiguous.
+   */
+  actsOnApi: boolean;
 }
 
 /** A response whose body has been read in full (so its connection goes back to the pool). */
@@ -114,12 +119,14 @@ function transportError(
   callerAborted: boolean,
 ): KpnError {
   const code = errorCode(error);
+  const mayHaveActed = call.actsOnApi;
+  const note = mayHaveActed ? " (it may have reached the API)" : "";
   if (timedOut || (code !== undefined && TIMEOUTS.has(code))) {
     return new KpnError({
       code: "KPN_TIMEOUT",
       kind: "transient",
-      ambiguous: true,
-      message: `${call.label} timed out after ${call.timeoutMs} ms (it may have reached the API)`,
+      ambiguous: mayHaveActed,
+      message: `${call.label} timed out after ${call.timeoutMs} ms${note}`,
       cause: error,
     });
   }
@@ -127,8 +134,8 @@ function transportError(
     return new KpnError({
       code: "KPN_TIMEOUT",
       kind: "transient",
-      ambiguous: true,
-      message: `${call.label} was aborted by the caller (it may have reached the API)`,
+      ambiguous: mayHaveActed,
+      message: `${call.label} was aborted by the caller${note}`,
       cause: error,
     });
   }
@@ -163,8 +170,8 @@ function transportError(
   return new KpnError({
     code: "KPN_NETWORK",
     kind: "transient",
-    ambiguous: true,
-    message: `${call.label} lost its connection to ${origin} (${reason}; it may have reached the API)`,
+    ambiguous: mayHaveActed,
+    message: `${call.label} lost its connection to ${origin} (${reason})${note}`,
     cause: error,
   });
 }

@@ -1,0 +1,136 @@
+import { buildConnector, Pool } from "undici";
+import { afterEach, describe, expect, it } from "vitest";
+import type { KpnClient } from "../src/index.js";
+import { clientFor, oneSms, rejection } from "./support/client.js";
+import { type FakeKpn, issueTokenHandler, startFakeKpn } from "./support/fake-kpn.js";
+
+describe("network failures", () => {
+  let kpn: FakeKpn | undefined;
+  let client: KpnClient | undefined;
+  let pool: Pool | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await pool?.close();
+    await kpn?.close();
+    client = kpn = pool = undefined;
+  });
+
+  /** A fake that hands out a token on a connection it then closes, and can be shut down. */
+  async function tokenThenGone(): Promise<FakeKpn> {
+    return startFakeKpn({
+      token: (request, response, n, context) => {
+        response.setHeader("connection", "close");
+        issueTokenHandler(request, response, n, context);
+      },
+    });
+  }
+
+  /** A pool that counts connection attempts, on real sockets. */
+  function countingPool(url: string): { pool: Pool; attempts: () => number } {
+    const connect = buildConnector({});
+    let attempts = 0;
+    const counted = new Pool(url, {
+      connect: (options, callback) => {
+        attempts += 1;
+        connect(options, callback);
+      },
+    });
+    return { pool: counted, attempts: () => attempts };
+  }
+
+  it("a connection reset after the request went out is ambiguous and not retried", async () => {
+    kpn = await startFakeKpn({ send: (_request, _response, _n, { socket }) => socket.destroy() });
+    client = clientFor(kpn);
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({ code: "KPN_NETWORK", kind: "transient", ambiguous: true });
+    expect(error.status).toBeUndefined();
+    expect(error.message).toMatch(
+      /^KPN send request lost its connection to http:\/\/127\.0\.0\.1:\d+ \(UND_ERR_SOCKET\) \(it may have reached the API\)$/,
+    );
+    expect(kpn.sendRequests).toHaveLength(1);
+  });
+
+  it("a refused connection is not ambiguous and is retried connectRetries times", async () => {
+    kpn = await tokenThenGone();
+    const counting = countingPool(kpn.url);
+    pool = counting.pool;
+    client = clientFor(kpn, { dispatcher: pool });
+    await client.getAccessToken();
+    const tokenConnects = counting.attempts();
+    await kpn.close();
+    kpn = undefined;
+
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({ code: "KPN_NETWORK", kind: "transient", ambiguous: false });
+    expect(error.message).toMatch(
+      /could not connect to http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)$/,
+    );
+    expect(counting.attempts() - tokenConnects).toBe(3);
+  });
+
+  it("connectRetries: 0 tries once", async () => {
+    kpn = await tokenThenGone();
+    const counting = countingPool(kpn.url);
+    pool = counting.pool;
+    client = clientFor(kpn, { dispatcher: pool, connectRetries: 0 });
+    await client.getAccessToken();
+    await kpn.close();
+    kpn = undefined;
+    const error = await rejection(client.send(oneSms));
+    expect(error.code).toBe("KPN_NETWORK");
+    expect(counting.attempts()).toBe(2);
+  });
+
+  it("recovers when the API comes back between connect retries", async () => {
+    kpn = await tokenThenGone();
+    const closed = await closedPortUrl();
+    const connect = buildConnector({});
+    let refuseNext = 0;
+    pool = new Pool(kpn.url, {
+      connect: (options, callback) => {
+        if (refuseNext > 0) {
+          // As if the API were restarting: this connect goes to a port nothing listens on.
+          refuseNext -= 1;
+          connect({ ...options, port: String(closed.port) }, callback);
+          return;
+        }
+        connect(options, callback);
+      },
+    });
+    client = clientFor(kpn, { dispatcher: pool });
+    await client.getAccessToken();
+    refuseNext = 2;
+    const result = await client.send(oneSms);
+    expect(result.status).toBe(200);
+    expect(refuseNext).toBe(0);
+    expect(kpn.sendRequests).toHaveLength(1);
+  });
+
+  it("an unreachable token endpoint is KPN_TOKEN_FAILED after tokenRetries", async () => {
+    const { url } = await closedPortUrl();
+    client = clientFor({ url } as FakeKpn, { tokenRetries: 1 });
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", kind: "transient", ambiguous: false });
+    expect(error.message).toMatch(/^KPN token request could not connect to .* \(ECONNREFUSED\)$/);
+    expect(client.tokenRequests).toBe(2);
+  });
+
+  it("a closed client sends nothing", async () => {
+    kpn = await startFakeKpn();
+    client = clientFor(kpn);
+    await client.getAccessToken();
+    await client.close();
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({ code: "KPN_NETWORK", ambiguous: false });
+    expect(error.message).toBe("KPN send request was not sent: the KPN client is closed");
+    expect(kpn.sendRequests).toHaveLength(0);
+  });
+});
+
+/** A port nothing listens on: bound once, then released. */
+async function closedPortUrl(): Promise<{ url: string; port: number }> {
+  const fake = await startFakeKpn();
+  const { port, url } = fake;
+  await fake.close();
+  return { url, port };
+}

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { KpnClient } from "../src/index.js";
+import { clientFor, oneSms, rejection } from "./support/client.js";
+import { type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+
+describe("a 2xx answer without a document_id", () => {
+  let kpn: FakeKpn | undefined;
+  let client: KpnClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await kpn?.close();
+    client = kpn = undefined;
+  });
+
+  it.each([
+    { name: "a JSON body without document_id", status: 200, body: '{"status":"OK"}' },
+    { name: "an empty document_id", status: 200, body: '{"document_id":"","status":"OK"}' },
+    { name: "a numeric document_id", status: 202, body: '{"document_id":42}' },
+    { name: "a body that is not JSON", status: 200, body: "OK" },
+    { name: "no body at all", status: 204, body: "" },
+  ])("is a bad response that may have been sent: $name", async ({ status, body }) => {
+    kpn = await startFakeKpn({
+      send: (_request, response) => {
+        response.writeHead(status, { "content-type": "application/json" });
+        response.end(body);
+      },
+    });
+    client = clientFor(kpn);
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({
+      code: "KPN_BAD_RESPONSE",
+      kind: "transient",
+      ambiguous: true,
+      status,
+      body,
+    });
+    expect(error.message).toBe(
+      `KPN API answered ${status} without a document_id (the SMS may have been sent)`,
+    );
+    expect(kpn.sendRequests).toHaveLength(1);
+  });
+
+  it("is not confused by a document_id in a later answer", async () => {
+    kpn = await startFakeKpn({
+      send: (_request, response, n) =>
+        json(response, 200, n === 1 ? { status: "OK" } : { document_id: "doc-2" }),
+    });
+    client = clientFor(kpn);
+    expect((await rejection(client.send(oneSms))).code).toBe("KPN_BAD_RESPONSE");
+    expect((await client.send(oneSms)).documentId).toBe("doc-2");
+  });
+});
