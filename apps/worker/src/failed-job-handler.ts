@@ -1,0 +1,65 @@
+import { smsJobProgressSchema } from "@sms-relay/producer";
+import type { Job } from "bullmq";
+import type { Logger } from "pino";
+import type { DeadLetterWriter } from "./dead-letter.js";
+import type { WorkerMetrics } from "./metrics.js";
+
+/** Options of {@link createFailedJobHandler}. */
+export interface FailedJobHandlerOptions {
+  deadLetter: DeadLetterWriter;
+  logger: Logger;
+  metrics?: WorkerMetrics;
+  /** `SMS_MAX_ATTEMPTS`. */
+  maxAttempts: number;
+}
+
+function isFinalFailure(job: Job, error: Error): boolean {
+  if (error.name === "UnrecoverableError") return true;
+  if (job.finishedOn !== undefined) return true;
+  return job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * The `failed` listener: a safety net for jobs that failed for good without the processor's
+ * classification (stalled too often, jobs added by someone else with fewer attempts). Adds the
+ * dead-letter record when it is missing; the processor's own records are left as they are.
+ */
+export function createFailedJobHandler(options: FailedJobHandlerOptions) {
+  const { deadLetter, logger, metrics } = options;
+  return (job: Job | undefined, error: Error): void => {
+    if (!job?.id) {
+      logger.error(
+        { err: { message: error.message } },
+        "a job failed and was removed before it could be dead-lettered",
+      );
+      return;
+    }
+    if (!isFinalFailure(job, error)) return;
+    const progress = smsJobProgressSchema.safeParse(job.progress);
+    const jobId = job.id;
+    deadLetter({
+      jobId,
+      message: job.data,
+      reason: "exhausted",
+      error: { message: error.message, code: "SMS_FAILED" },
+      attemptsMade: Math.max(1, job.attemptsMade),
+      documentIds: progress.success ? progress.data.documentIds : [],
+    }).then(
+      (added) => {
+        if (!added) return;
+        metrics?.failed.inc({ reason: "exhausted" });
+        metrics?.deadLettered.inc({ reason: "exhausted" });
+        logger.warn(
+          { jobId, reason: "exhausted", error: error.message },
+          "sms dead-lettered after failing outside the processor",
+        );
+      },
+      (writeError: unknown) => {
+        logger.error(
+          { jobId, err: { message: String(writeError) } },
+          "could not dead-letter a failed job",
+        );
+      },
+    );
+  };
+}

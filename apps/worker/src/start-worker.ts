@@ -1,0 +1,205 @@
+import { hostname } from "node:os";
+import { createKpnClient } from "@sms-relay/kpn-client";
+import { DEAD_LETTER_QUEUE, SMS_QUEUE } from "@sms-relay/producer";
+import { Queue, Worker } from "bullmq";
+import type { Cluster, Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import { createBackoffStrategy } from "./backoff.js";
+import { createDeadLetterWriter } from "./dead-letter.js";
+import { redactWorkerConfig, type WorkerConfig } from "./env.js";
+import { createFailedJobHandler } from "./failed-job-handler.js";
+import { createHealthServer } from "./health-server.js";
+import { createLogger } from "./logger.js";
+import { createWorkerMetrics } from "./metrics.js";
+import type { ProcessorState, SmsSender } from "./process-sms.js";
+import { createRateLimiter } from "./rate-limiter.js";
+import { createReadiness } from "./readiness.js";
+import { createRedisConnection } from "./redis-connection.js";
+import { createSmsProcessor } from "./sms-processor.js";
+
+/** The KPN client as the worker uses it: send, and the count of token requests for metrics. */
+export interface WorkerKpnClient extends SmsSender {
+  readonly tokenRequests: number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startWorker}. */
+export interface StartWorkerOptions {
+  config: WorkerConfig;
+  /** @default pino JSON on stdout at `config.logLevel` */
+  logger?: Logger;
+  /** A KPN client to send through; the worker does not close one it did not create. @default a client built from `config` */
+  kpnClient?: WorkerKpnClient;
+  /** Registry for the metrics. @default a new one, with the default Node metrics */
+  registry?: Registry;
+  /** Interface the health server binds. @default all interfaces */
+  healthHost?: string;
+}
+
+/** A started worker. */
+export interface RunningWorker {
+  /**
+   * Stops taking jobs, lets jobs in flight finish within `config.shutdownGraceMs`, then closes the
+   * KPN client, the health server and Redis. Jobs still running after the grace time are left to
+   * BullMQ's stalled-job recovery. Safe to call more than once.
+   */
+  close(): Promise<void>;
+  /** Base URL of the health server, e.g. `http://127.0.0.1:9464`. */
+  readonly healthUrl: string;
+  /** The BullMQ worker. */
+  readonly worker: Worker;
+}
+
+/** The maximum number of jobs BullMQ's own limiter would let through: high enough never to bind. */
+const UNBOUNDED_LIMITER_MAX = 1_000_000;
+
+/**
+ * Starts the SMS worker in this process: Redis, the BullMQ worker, the health server. It installs
+ * no signal handlers and never exits the process; `main.ts` does that.
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const readiness = createReadiness();
+  const connection: Redis | Cluster = createRedisConnection({
+    url: config.redisUrl,
+    cluster: config.redisCluster,
+  });
+  connection.on("error", (error: Error) => {
+    logger.warn({ err: { message: error.message } }, "redis connection error");
+  });
+  connection.on("ready", () => readiness.setRedisConnected(true));
+  connection.on("close", () => readiness.setRedisConnected(false));
+  connection.on("end", () => readiness.setRedisConnected(false));
+  if (connection.status === "ready") readiness.setRedisConnected(true);
+
+  const ownsKpnClient = options.kpnClient === undefined;
+  const kpnClient: WorkerKpnClient =
+    options.kpnClient ??
+    createKpnClient({
+      baseUrl: config.kpnBaseUrl,
+      clientId: config.kpnClientId,
+      clientSecret: config.kpnClientSecret,
+      sendPath: config.kpnSendPath,
+      timeoutMs: config.kpnTimeoutMs,
+      connections: Math.max(1, config.concurrency),
+    });
+
+  const metrics = createWorkerMetrics({
+    registry: options.registry,
+    readTokenRequests: () => kpnClient.tokenRequests,
+  });
+  const queueOptions = { connection, prefix: config.queuePrefix };
+  const smsQueue = new Queue(SMS_QUEUE, queueOptions);
+  const deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, queueOptions);
+  for (const queue of [smsQueue, deadLetterQueue]) {
+    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+  }
+  const deadLetter = createDeadLetterWriter(deadLetterQueue);
+  const rateLimiter = createRateLimiter({
+    redis: connection,
+    key: `${config.queuePrefix}:${SMS_QUEUE}:send-window`,
+    limit: config.rateLimitPerSecond,
+  });
+  const shutdown = new AbortController();
+  const state: ProcessorState = { authFailures: 0 };
+
+  const processor = createSmsProcessor({
+    config,
+    kpn: kpnClient,
+    deadLetter,
+    pauseQueue: (ms) => smsQueue.rateLimit(ms),
+    logger,
+    rateLimiter,
+    metrics,
+    readiness,
+    state,
+    signal: shutdown.signal,
+  });
+
+  const worker = new Worker(SMS_QUEUE, processor, {
+    connection,
+    prefix: config.queuePrefix,
+    name: `${hostname()}:${process.pid}`.replaceAll(":", "-"),
+    autorun: false,
+    concurrency: config.concurrency,
+    removeOnComplete: { age: config.keepCompletedSeconds },
+    removeOnFail: { age: config.keepCompletedSeconds },
+    // BullMQ only honours a manual queue rate limit (the pause after a 429) when the worker has
+    // a limiter; this one is never reached. The real limit is the sliding window in rate-limiter.ts.
+    limiter: { max: UNBOUNDED_LIMITER_MAX, duration: 1000 },
+    settings: {
+      backoffStrategy: createBackoffStrategy({
+        baseMs: config.backoffMs,
+        maxMs: config.backoffMaxMs,
+      }),
+    },
+  });
+  worker.on("error", (error) => {
+    logger.error({ err: { message: error.message, name: error.name } }, "worker error");
+  });
+  worker.on(
+    "failed",
+    createFailedJobHandler({ deadLetter, logger, metrics, maxAttempts: config.maxAttempts }),
+  );
+  worker.on("closing", () => readiness.setWorkerRunning(false));
+
+  const health = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
+  const listening = await health.listen(config.healthPort, options.healthHost);
+  logger.info({ port: listening.port, url: listening.url }, "health server listening");
+
+  const running = worker.run().catch((error: unknown) => {
+    readiness.setWorkerRunning(false);
+    logger.error({ err: { message: String(error) } }, "worker stopped with an error");
+  });
+  await worker.waitUntilReady();
+  readiness.setRedisConnected(true);
+  readiness.setWorkerRunning(true);
+  logger.info(
+    { config: redactWorkerConfig(config), queue: SMS_QUEUE, prefix: config.queuePrefix },
+    "sms worker started",
+  );
+
+  let closing: Promise<void> | undefined;
+  async function close(): Promise<void> {
+    readiness.setShuttingDown();
+    // Jobs still waiting for the rate limiter have sent nothing: they go straight back to the queue.
+    shutdown.abort();
+    const started = Date.now();
+    logger.info({ graceMs: config.shutdownGraceMs }, "shutting down: finishing jobs in flight");
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), config.shutdownGraceMs);
+    });
+    const outcome = await Promise.race([worker.close().then(() => "closed" as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === "timeout") {
+      logger.warn(
+        { graceMs: config.shutdownGraceMs },
+        "jobs still in flight after the grace time: leaving them to stalled-job recovery",
+      );
+    } else {
+      await running;
+    }
+    if (ownsKpnClient) await kpnClient.close().catch(() => {});
+    await health.close();
+    await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
+    if (outcome === "timeout") {
+      await worker.disconnect().catch(() => {});
+      connection.disconnect();
+    } else {
+      await connection.quit().catch(() => connection.disconnect());
+    }
+    logger.info({ durationMs: Date.now() - started }, "sms worker stopped");
+  }
+
+  return {
+    close() {
+      closing ??= close();
+      return closing;
+    },
+    healthUrl: listening.url,
+    worker,
+  };
+}

@@ -1,0 +1,104 @@
+import type { SandboxFaults } from "@sms-relay/kpn-sandbox";
+import {
+  DEAD_LETTER_QUEUE,
+  type DeadLetterJobData,
+  SMS_QUEUE,
+  SmsProducer,
+} from "@sms-relay/producer";
+import type { TestRedis } from "@sms-relay/testing";
+import { Queue } from "bullmq";
+import type { Logger } from "pino";
+import { parseWorkerEnv, type WorkerConfig } from "../../src/env.js";
+import { type RunningWorker, startWorker } from "../../src/start-worker.js";
+import { captureLogs, type LogCapture } from "./log-capture.js";
+import {
+  SANDBOX_CLIENT_ID,
+  SANDBOX_CLIENT_SECRET,
+  type SandboxWithClient,
+  startSandbox,
+} from "./sandbox.js";
+
+/** A sandbox, a worker started in-process, a producer and queue handles on one prefix. */
+export interface Stack {
+  api: SandboxWithClient;
+  config: WorkerConfig;
+  worker: RunningWorker;
+  producer: SmsProducer;
+  sms: Queue;
+  deadLetters: Queue<DeadLetterJobData>;
+  logs: LogCapture;
+  /** Closes everything but Redis; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  redis: TestRedis;
+  label: string;
+  env?: Record<string, string>;
+  sandboxMaxContentLength?: number;
+  faults?: SandboxFaults;
+  logger?: Logger;
+}
+
+/**
+ * Starts the worker as the root stack does (in-process, `startWorker`), against the sandbox,
+ * with short backoff so that retries happen within the test.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const api = await startSandbox({
+    maxContentLength: options.sandboxMaxContentLength ?? 160,
+    faults: options.faults ?? {},
+  });
+  const prefix = options.redis.uniquePrefix(options.label);
+  const config = parseWorkerEnv({
+    REDIS_URL: options.redis.url,
+    SMS_QUEUE_PREFIX: prefix,
+    KPN_BASE_URL: api.url,
+    KPN_CLIENT_ID: SANDBOX_CLIENT_ID,
+    KPN_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    KPN_MAX_CONTENT_LENGTH: "160",
+    KPN_TIMEOUT_MS: "3000",
+    HEALTH_PORT: "0",
+    SMS_BACKOFF_MS: "20",
+    SMS_BACKOFF_MAX_MS: "200",
+    SHUTDOWN_GRACE_MS: "10000",
+    WORKER_CONCURRENCY: "20",
+    LOG_LEVEL: "info",
+    ...options.env,
+  });
+  const logs = captureLogs(config.logLevel);
+  const worker = await startWorker({
+    config,
+    logger: options.logger ?? logs.logger,
+    healthHost: "127.0.0.1",
+  });
+  const producer = new SmsProducer({
+    connection: options.redis.url,
+    prefix,
+    maxContentLength: config.kpnMaxContentLength,
+    defaultSender: "RelayTest",
+  });
+  const queueOptions = { connection: { url: options.redis.url }, prefix };
+  const sms = new Queue(SMS_QUEUE, queueOptions);
+  const deadLetters = new Queue<DeadLetterJobData>(DEAD_LETTER_QUEUE, queueOptions);
+  let closed: Promise<void> | undefined;
+  return {
+    api,
+    config,
+    worker,
+    producer,
+    sms,
+    deadLetters,
+    logs,
+    close() {
+      closed ??= (async () => {
+        await worker.close();
+        await producer.close();
+        await sms.close();
+        await deadLetters.close();
+        await api.close();
+      })();
+      return closed;
+    },
+  };
+}
