@@ -1,1 +1,43 @@
-export {};
+export type { SmsRedisConnection } from "./connection.js";
+export {
+  type DeadLetterEntry,
+  DeadLetterQueue,
+  type DeadLetterQueueOptions,
+  type PurgeResult,
+  type RedriveResult,
+} from "./dead-letter-queue.js";
+export { PRODUCER_DEFAULTS } from "./defaults.js";
+export { SmsProducerError, type SmsProducerErrorCode, SmsValidationError } from "./errors.js";
+export { formatZodIssues, type SmsValidationIssue } from "./format-zod-issues.js";
+export {
+  deadLetterJobOptions,
+  SMS_BACKOFF_TYPE,
+  SMS_JOB_DEFAULTS,
+  smsJobId,
+} from "./job-options.js";
+export {
+  type DeadLetterJobData,
+  type DeadLetterReason,
+  deadLetterErrorSchema,
+  deadLetterJobDataSchema,
+  deadLetterReasonSchema,
+  type SmsEncoding,
+  type SmsJobData,
+  type SmsJobProgress,
+  type SmsJobResult,
+  smsEncodingSchema,
+  smsJobDataSchema,
+  smsJobProgressSchema,
+  smsJobResultSchema,
+} from "./job-schemas.js";
+export type { SmsProducerOptions } from "./producer-options.js";
+export {
+  DEAD_LETTER_JOB_NAME,
+  DEAD_LETTER_QUEUE,
+  DEFAULT_PREFIX,
+  SMS_JOB_NAME,
+  SMS_QUEUE,
+} from "./queue-names.js";
+export { MAX_PRIORITY, type SendSmsInput, type SendSmsReceipt } from "./send-input.js";
+export { type SendManyResult, SmsProducer } from "./sms-producer.js";
+export type { SmsState, SmsStatus } from "./sms-status.js";

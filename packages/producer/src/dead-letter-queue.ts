@@ -1,0 +1,243 @@
+import type { Job, JobType, Queue } from "bullmq";
+import { QueueAccess, type SmsRedisConnection } from "./connection.js";
+import { PRODUCER_DEFAULTS } from "./defaults.js";
+import { SmsProducerError } from "./errors.js";
+import { SMS_JOB_DEFAULTS } from "./job-options.js";
+import type { DeadLetterJobData, SmsJobProgress } from "./job-schemas.js";
+import { DEAD_LETTER_QUEUE, SMS_JOB_NAME, SMS_QUEUE } from "./queue-names.js";
+
+/** Options of a standalone {@link DeadLetterQueue}. */
+export interface DeadLetterQueueOptions {
+  /** Redis, as for the producer; instances are never closed by this class. */
+  connection: SmsRedisConnection;
+  /**
+   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`.
+   * @default "bull"
+   */
+  prefix?: string;
+  /**
+   * How long a call waits for Redis to become ready before failing with `SMS_QUEUE_UNAVAILABLE`.
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+}
+
+/** One dead-lettered SMS. */
+export interface DeadLetterEntry {
+  /** The id of the `sms` job, which is also the id of the dead-letter job. */
+  id: string;
+  /** The record as the worker stored it (not validated again, so hand-made records show too). */
+  data: DeadLetterJobData;
+  /** When the record was added (ISO). */
+  addedAt: string;
+}
+
+/** Outcome of {@link DeadLetterQueue.redrive}. */
+export interface RedriveResult {
+  /** Ids now back on the `sms` queue (or found already there, from an earlier redrive). */
+  redriven: string[];
+  /** Ids with no dead-letter record. */
+  missing: string[];
+}
+
+/** Outcome of {@link DeadLetterQueue.purge}. */
+export interface PurgeResult {
+  purged: string[];
+  missing: string[];
+}
+
+/** Records are plain waiting jobs; the other states only occur if something processed them. */
+const RECORD_STATES: JobType[] = [
+  "waiting",
+  "prioritized",
+  "delayed",
+  "active",
+  "completed",
+  "failed",
+];
+
+/** Ids are read and handled in pages of this size, so "all" never loads the whole queue at once. */
+const PAGE_SIZE = 200;
+
+/**
+ * A redriven SMS with parts already sent is first added held back for this long, so that no
+ * worker can take it before its progress (the parts already sent) is written; it is then
+ * promoted at once. Only if the redrive dies between the two steps does the hold run out.
+ */
+const REDRIVE_HOLD_MS = 60_000;
+
+function toEntry(job: Job): DeadLetterEntry {
+  return {
+    id: String(job.id),
+    data: job.data as DeadLetterJobData,
+    addedAt: new Date(job.timestamp).toISOString(),
+  };
+}
+
+/**
+ * The `sms-dead-letter` queue: SMS that will not be sent, with the reason. Records have the id
+ * of their `sms` job and are kept until redriven or purged.
+ *
+ * @example
+ * const dlq = new DeadLetterQueue({ connection: process.env.REDIS_URL });
+ * for (const entry of await dlq.list()) console.log(entry.id, entry.data.reason);
+ * await dlq.redrive("all");
+ * await dlq.close();
+ */
+export class DeadLetterQueue {
+  private readonly access: QueueAccess;
+  private readonly records: Queue;
+  private readonly sms: Queue;
+
+  constructor(options: DeadLetterQueueOptions) {
+    if (typeof options !== "object" || options === null || options.connection === undefined) {
+      throw new SmsProducerError(
+        "SMS_INVALID_OPTIONS",
+        "invalid dead-letter queue options: connection is required",
+      );
+    }
+    const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
+    const timeout = options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs;
+    if (typeof prefix !== "string" || prefix.length === 0) {
+      throw new SmsProducerError(
+        "SMS_INVALID_OPTIONS",
+        `invalid dead-letter queue options: prefix: must be a non-empty string, got ${String(prefix)}`,
+      );
+    }
+    if (!Number.isInteger(timeout) || timeout < 1) {
+      throw new SmsProducerError(
+        "SMS_INVALID_OPTIONS",
+        `invalid dead-letter queue options: connectTimeoutMs: must be an integer of at least 1, got ${String(timeout)}`,
+      );
+    }
+    this.access = new QueueAccess(options.connection, timeout);
+    this.records = this.access.queue(DEAD_LETTER_QUEUE, prefix);
+    this.sms = this.access.queue(SMS_QUEUE, prefix);
+  }
+
+  /**
+   * Records, newest first.
+   * @param options `start` and `end` are inclusive indexes, as in BullMQ; `end: -1` is the last.
+   * @default { start: 0, end: -1 } (all of them)
+   */
+  async list(options: { start?: number; end?: number } = {}): Promise<DeadLetterEntry[]> {
+    const { start = 0, end = -1 } = options;
+    const jobs = await this.access.run("list dead letters", () =>
+      this.records.getJobs(RECORD_STATES, start, end, false),
+    );
+    return jobs.filter((job): job is Job => job !== undefined && job !== null).map(toEntry);
+  }
+
+  /** How many records there are. */
+  async count(): Promise<number> {
+    return await this.access.run("count dead letters", () =>
+      this.records.getJobCountByTypes(...RECORD_STATES),
+    );
+  }
+
+  /** The record of an `sms` job id, if there is one. */
+  async get(id: string): Promise<DeadLetterEntry | undefined> {
+    const job = await this.access.run("read a dead letter", () => this.records.getJob(id));
+    return job ? toEntry(job) : undefined;
+  }
+
+  /**
+   * Puts each SMS back on the `sms` queue under its original job id with fresh attempts, then
+   * removes its record. Parts already sent (the record's `documentIds`) are written as the new
+   * job's progress, so the worker does not send them again. An old `sms` job with that id is
+   * removed first (BullMQ would ignore the add otherwise); if it is being processed right now,
+   * the id counts as redriven. Safe to repeat: ids already redriven come back as `missing`.
+   */
+  async redrive(ids: string[] | "all"): Promise<RedriveResult> {
+    const result: RedriveResult = { redriven: [], missing: [] };
+    for (const page of await this.pages(ids)) {
+      for (const id of page) {
+        const done = await this.access.run(`redrive dead letter ${id}`, () => this.redriveOne(id));
+        (done ? result.redriven : result.missing).push(id);
+      }
+    }
+    return result;
+  }
+
+  /** Removes records for good. */
+  async purge(ids: string[] | "all"): Promise<PurgeResult> {
+    const result: PurgeResult = { purged: [], missing: [] };
+    for (const page of await this.pages(ids)) {
+      const states = await this.access.run("purge dead letters", () =>
+        Promise.all(
+          page.map(async (id) => {
+            const state = await this.records.getJobState(id);
+            if (state === "unknown") return false;
+            return (await this.records.remove(id)) === 1;
+          }),
+        ),
+      );
+      page.forEach((id, index) => {
+        (states[index] ? result.purged : result.missing).push(id);
+      });
+    }
+    return result;
+  }
+
+  /** Closes the queues, and the Redis connection if this object created it. */
+  async close(): Promise<void> {
+    await this.access.close();
+  }
+
+  /** The ids to handle, in pages; for "all", a snapshot of every record id. */
+  private async pages(ids: string[] | "all"): Promise<string[][]> {
+    const all = ids === "all" ? await this.allIds() : [...new Set(ids.map(String))];
+    const pages: string[][] = [];
+    for (let index = 0; index < all.length; index += PAGE_SIZE) {
+      pages.push(all.slice(index, index + PAGE_SIZE));
+    }
+    return pages;
+  }
+
+  private async allIds(): Promise<string[]> {
+    const seen = new Set<string>();
+    for (let start = 0; ; start += PAGE_SIZE) {
+      const ids = await this.access.run("list dead letters", () =>
+        this.records.getRanges(RECORD_STATES, start, start + PAGE_SIZE - 1, false),
+      );
+      // New records are pushed at the head, shifting pages: a Set drops the repeats.
+      for (const id of ids) seen.add(id);
+      if (ids.length < PAGE_SIZE) return [...seen];
+    }
+  }
+
+  private async redriveOne(id: string): Promise<boolean> {
+    const record = await this.records.getJob(id);
+    if (!record) return false;
+    const data = record.data as Partial<DeadLetterJobData>;
+    const documentIds = Array.isArray(data.documentIds) ? data.documentIds.map(String) : [];
+
+    const state = await this.sms.getJobState(id);
+    const inFlight = state === "active";
+    if (state !== "unknown" && !inFlight) {
+      // 0 means it became active meanwhile: it is being processed, which is what redrive wants.
+      const removed = await this.sms.remove(id);
+      if (removed !== 1) return await this.finish(id);
+    }
+    if (!inFlight) {
+      if (documentIds.length === 0) {
+        await this.sms.add(SMS_JOB_NAME, data.message, { ...SMS_JOB_DEFAULTS, jobId: id });
+      } else {
+        const progress: SmsJobProgress = { documentIds, partsSent: documentIds.length };
+        const job = await this.sms.add(SMS_JOB_NAME, data.message, {
+          ...SMS_JOB_DEFAULTS,
+          jobId: id,
+          delay: REDRIVE_HOLD_MS,
+        });
+        await job.updateProgress(progress);
+        await job.promote();
+      }
+    }
+    return await this.finish(id);
+  }
+
+  private async finish(id: string): Promise<true> {
+    await this.records.remove(id);
+    return true;
+  }
+}

@@ -1,0 +1,143 @@
+import { validateSender } from "@sms-relay/sms";
+import { z } from "zod";
+import type { SmsRedisConnection } from "./connection.js";
+import { PRODUCER_DEFAULTS, readEnvFallbacks } from "./defaults.js";
+import { SmsProducerError } from "./errors.js";
+
+/** Options of {@link SmsProducer}. */
+export interface SmsProducerOptions {
+  /**
+   * Redis: a URL, ioredis options, or a `Redis`/`Cluster` instance (used as is, never closed by
+   * the producer). Connections the producer creates do not queue commands while Redis is away
+   * (`enableOfflineQueue: false`) so that a failed send fails at once; pass options to override.
+   */
+  connection: SmsRedisConnection;
+  /**
+   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`.
+   * @default "bull"
+   */
+  prefix?: string;
+  /**
+   * Sender used when a send names none.
+   * @default process.env.SMS_DEFAULT_SENDER, else "SMSRelay"
+   */
+  defaultSender?: string;
+  /**
+   * Content that would be billed as more segments than this is rejected at enqueue.
+   * @default 10
+   */
+  maxSegments?: number;
+  /**
+   * Content limit of one message on the KPN account (160 on sandbox accounts); longer content is
+   * split into parts. Used to report parts and segments; keep it equal to the worker's.
+   * @default process.env.KPN_MAX_CONTENT_LENGTH, else 1000
+   */
+  maxContentLength?: number;
+  /**
+   * Replace characters that force UCS-2 (curly quotes, dashes, `…`, no-break space) by GSM-7
+   * look-alikes before enqueuing, which often halves the segments.
+   * @default false
+   */
+  smartEncoding?: boolean;
+  /**
+   * How long a call waits for Redis to become ready before it fails with `SMS_QUEUE_UNAVAILABLE`.
+   * Also the connect timeout of connections the producer creates.
+   * @default 5000
+   */
+  connectTimeoutMs?: number;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedProducerOptions {
+  connection: SmsRedisConnection;
+  prefix: string;
+  defaultSender: string;
+  maxSegments: number;
+  maxContentLength: number;
+  smartEncoding: boolean;
+  connectTimeoutMs: number;
+}
+
+const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
+
+const optionsSchema = z.object({
+  connection: z.union([z.string().min(1), z.object({}).loose()], {
+    error: "must be a Redis URL, ioredis options, or a Redis/Cluster instance",
+  }),
+  prefix: z.string().min(1, "must not be empty").optional(),
+  defaultSender: z.string().optional(),
+  maxSegments: positiveInteger.optional(),
+  maxContentLength: positiveInteger.optional(),
+  smartEncoding: z.boolean().optional(),
+  connectTimeoutMs: positiveInteger.optional(),
+});
+
+function describe(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function invalid(message: string): SmsProducerError {
+  return new SmsProducerError("SMS_INVALID_OPTIONS", `invalid producer options: ${message}`);
+}
+
+/** Checks a sender the way the worker will; the message names where it came from. */
+function checkedSender(value: string, source: string): string {
+  try {
+    return validateSender(value);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : "not a valid sender";
+    throw new SmsProducerError(
+      "SMS_INVALID_OPTIONS",
+      `invalid producer options: ${source}: ${reason} (${describe(value)})`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Validates {@link SmsProducerOptions} and applies defaults and the two environment fallbacks.
+ * Throws {@link SmsProducerError} (`SMS_INVALID_OPTIONS`) naming the option and the bad value.
+ */
+export function resolveProducerOptions(options: SmsProducerOptions): ResolvedProducerOptions {
+  if (typeof options !== "object" || options === null) {
+    throw invalid("expected an object with at least `connection`");
+  }
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".") || "options";
+      const value =
+        issue.path[0] === "connection"
+          ? ""
+          : `, got ${describe(options[issue.path[0] as keyof SmsProducerOptions])}`;
+      return `${name}: ${issue.message}${value}`;
+    });
+    throw invalid(details.join("; "));
+  }
+  const env = readEnvFallbacks();
+  let maxContentLength = options.maxContentLength;
+  if (maxContentLength === undefined && env.KPN_MAX_CONTENT_LENGTH !== undefined) {
+    const fromEnv = Number(env.KPN_MAX_CONTENT_LENGTH);
+    if (!Number.isInteger(fromEnv) || fromEnv < 1) {
+      throw invalid(
+        `KPN_MAX_CONTENT_LENGTH: must be an integer of at least 1, got ${describe(env.KPN_MAX_CONTENT_LENGTH)}`,
+      );
+    }
+    maxContentLength = fromEnv;
+  }
+  const defaultSender =
+    options.defaultSender !== undefined
+      ? checkedSender(options.defaultSender, "defaultSender")
+      : env.SMS_DEFAULT_SENDER !== undefined
+        ? checkedSender(env.SMS_DEFAULT_SENDER, "SMS_DEFAULT_SENDER")
+        : PRODUCER_DEFAULTS.defaultSender;
+  return {
+    connection: options.connection,
+    prefix: options.prefix ?? PRODUCER_DEFAULTS.prefix,
+    defaultSender,
+    maxSegments: options.maxSegments ?? PRODUCER_DEFAULTS.maxSegments,
+    maxContentLength: maxContentLength ?? PRODUCER_DEFAULTS.maxContentLength,
+    smartEncoding: options.smartEncoding ?? PRODUCER_DEFAULTS.smartEncoding,
+    connectTimeoutMs: options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs,
+  };
+}

@@ -1,0 +1,192 @@
+import {
+  normalizeMobileNumber,
+  planMessage,
+  toGsmEquivalents,
+  validateSender,
+} from "@sms-relay/sms";
+import { z } from "zod";
+import { SmsValidationError } from "./errors.js";
+import { SMS_JOB_DEFAULTS, smsJobId } from "./job-options.js";
+import { type SmsEncoding, type SmsJobData, smsJobDataSchema } from "./job-schemas.js";
+import type { ResolvedProducerOptions } from "./producer-options.js";
+
+/** One SMS to enqueue. */
+export interface SendSmsInput {
+  /** Dutch mobile number in any usual notation (`06 12345678`, `+31 (0)6-…`, `0031…`, `097…`). */
+  to: string;
+  /** The text. Never empty; at most `maxSegments` segments once split. */
+  content: string;
+  /**
+   * Sender name or short code (at most 11 characters).
+   * @default the producer's `defaultSender`
+   */
+  sender?: string;
+  /**
+   * 1 to 200 characters. Sends with the same key enqueue one job for as long as the first job is
+   * kept (the worker's `SMS_KEEP_COMPLETED_SECONDS`); later ones return its id, `deduplicated: true`.
+   */
+  idempotencyKey?: string;
+  /**
+   * Wait this long before the message may be sent.
+   * @default 0
+   */
+  delayMs?: number;
+  /**
+   * BullMQ priority, 0 to 2 097 151: 0 goes first, then 1, 2, …
+   * @default 0
+   */
+  priority?: number;
+}
+
+/** What `send` tells the caller about an accepted SMS. */
+export interface SendSmsReceipt {
+  /** Job id; pass it to `status()`. */
+  id: string;
+  /** The normalized recipient (`+316…`). */
+  to: string;
+  /** Messages the content is sent as (each up to the account's `maxContentLength`). */
+  parts: number;
+  /** SMS segments that will be billed over all parts. */
+  segments: number;
+  encoding: SmsEncoding;
+  /** `true` when an earlier send with the same `idempotencyKey` already enqueued this SMS. */
+  deduplicated: boolean;
+}
+
+/** An input that passed validation: the job to add and the receipt to return. */
+export interface PreparedSend {
+  jobId: string;
+  data: SmsJobData;
+  options: { jobId: string; delay: number; priority: number } & typeof SMS_JOB_DEFAULTS;
+  receipt: Omit<SendSmsReceipt, "deduplicated">;
+}
+
+/** Largest priority BullMQ accepts. */
+export const MAX_PRIORITY = 2_097_151;
+
+const inputSchema = z.object({
+  to: z.string({ error: "must be a string" }),
+  content: z.string({ error: "must be a string" }).min(1, "must not be empty"),
+  sender: z.string({ error: "must be a string" }).optional(),
+  idempotencyKey: z
+    .string({ error: "must be a string" })
+    .min(1, "must be 1 to 200 characters")
+    .max(200, "must be 1 to 200 characters")
+    .optional(),
+  delayMs: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of milliseconds")
+    .min(0, "must not be negative")
+    .optional(),
+  priority: z
+    .number({ error: "must be a number" })
+    .int("must be an integer")
+    .min(0, `must be 0 to ${MAX_PRIORITY}`)
+    .max(MAX_PRIORITY, `must be 0 to ${MAX_PRIORITY}`)
+    .optional(),
+});
+
+type Issue = z.core.$ZodIssue;
+
+/** The reason `@sms-relay/sms` gives (it never quotes a number or content), or `fallback`. */
+function reasonOf(error: unknown, fallback: string): string {
+  return error instanceof Error && error.message ? error.message : fallback;
+}
+
+/** Issues carry no input: numbers and content do not belong in error logs. */
+function customIssue(path: string, message: string): Issue {
+  return { code: "custom", path: [path], message };
+}
+
+/**
+ * Validates one input against the producer's options and builds the job for it.
+ * Throws {@link SmsValidationError} listing every bad field; nothing is enqueued then.
+ */
+export function prepareSend(input: SendSmsInput, options: ResolvedProducerOptions): PreparedSend {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new SmsValidationError([
+      { code: "custom", path: [], message: "expected an object with `to` and `content`" },
+    ]);
+  }
+  const parsed = inputSchema.safeParse(input);
+  const issues: Issue[] = parsed.success ? [] : [...parsed.error.issues];
+  const fields = parsed.success ? parsed.data : undefined;
+
+  let to: string | undefined;
+  if (typeof input.to === "string") {
+    try {
+      to = normalizeMobileNumber(input.to);
+    } catch (error) {
+      issues.push(customIssue("to", reasonOf(error, "not a Dutch mobile number (06… or 097…)")));
+    }
+  }
+
+  const senderInput = typeof input.sender === "string" ? input.sender : options.defaultSender;
+  let sender: string | undefined;
+  if (input.sender === undefined || typeof input.sender === "string") {
+    try {
+      sender = validateSender(senderInput);
+    } catch (error) {
+      issues.push(
+        customIssue("sender", reasonOf(error, "not a valid sender (1 to 11 characters)")),
+      );
+    }
+  }
+
+  let content: string | undefined;
+  let plan: ReturnType<typeof planMessage> | undefined;
+  if (typeof input.content === "string" && input.content.length > 0) {
+    content = options.smartEncoding ? toGsmEquivalents(input.content) : input.content;
+    plan = planMessage(content, options.maxContentLength);
+    if (plan.segments > options.maxSegments) {
+      issues.push(
+        customIssue(
+          "content",
+          `too long: ${plan.segments} SMS segments (${plan.encoding}), at most ${options.maxSegments} allowed`,
+        ),
+      );
+    }
+  }
+
+  if (
+    issues.length > 0 ||
+    !fields ||
+    to === undefined ||
+    sender === undefined ||
+    !content ||
+    !plan
+  ) {
+    throw new SmsValidationError(issues);
+  }
+
+  const data: SmsJobData = {
+    v: 1,
+    to,
+    content,
+    sender,
+    createdAt: new Date().toISOString(),
+    ...(fields.idempotencyKey !== undefined ? { idempotencyKey: fields.idempotencyKey } : {}),
+  };
+  // The worker validates again on receive; checking here keeps a bad job from ever being added.
+  const checked = smsJobDataSchema.safeParse(data);
+  if (!checked.success) throw new SmsValidationError(checked.error.issues);
+
+  const jobId = smsJobId(fields.idempotencyKey);
+  return {
+    jobId,
+    data: checked.data,
+    options: {
+      ...SMS_JOB_DEFAULTS,
+      jobId,
+      delay: fields.delayMs ?? 0,
+      priority: fields.priority ?? 0,
+    },
+    receipt: {
+      id: jobId,
+      to,
+      parts: plan.parts.length,
+      segments: plan.segments,
+      encoding: plan.encoding,
+    },
+  };
+}
