@@ -78,6 +78,7 @@ export function createSendHandler(ctx: SandboxContext) {
   function drop(req: IncomingMessage, at: number, path: string, outcome: "reset" | "hang"): void {
     ctx.recorder.sendAnswered(at, path, outcome);
     const socket = req.socket;
+    if (socket.destroyed) return;
     if (outcome === "reset") {
       // A TCP RST rather than a FIN, as when a gateway or a load balancer drops the connection.
       socket.resetAndDestroy();
@@ -102,7 +103,9 @@ export function createSendHandler(ctx: SandboxContext) {
     fault: SendFault,
     withRetryAfter: boolean,
   ): void {
-    if (ctx.closing || res.destroyed) return;
+    // A client that gave up during the latency still has its send processed, as with the real
+    // API: that is how a client timeout turns into a message sent but never confirmed.
+    if (ctx.closing) return;
     const faults = ctx.faults;
     switch (fault) {
       case "reset":

@@ -70,6 +70,28 @@ describe("connection faults", () => {
     expect(error?.name).toBe("TimeoutError");
   });
 
+  it("a send whose client timed out during the latency is still accepted", async () => {
+    t = await startSandbox({ faults: { latencyMs: 400 } });
+    const sandbox = t;
+    const token = await sandbox.token();
+    const error = await failure(
+      fetch(`${sandbox.url}/communication/kpn/sms/send`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(validBody()),
+        signal: AbortSignal.timeout(100),
+      }),
+    );
+    expect(error?.name).toBe("TimeoutError");
+    const [received] = await waitFor(
+      () => sandbox.sandbox.received().length > 0 && sandbox.sandbox.received(),
+      {
+        description: "the timed-out send to be accepted",
+      },
+    );
+    expect(received).toMatchObject({ sender: "MyShop" });
+  });
+
   it("close() is prompt with hanging sockets and delayed answers", async () => {
     t = await startSandbox({ faults: { rateHang: 0.5, latencyMs: 20_000, seed: 5 } });
     const sandbox = t;
