@@ -13,8 +13,8 @@ const MAX_PLAIN_MESSAGE_LENGTH = 200;
  * `{"errorResponse":{code,message,info}}` (the API), `{"fault":{faultstring,detail:{errorcode}}}`
  * (the Apigee gateway), `{"error":{name,message,info,…}}`, the same flat, and the OAuth shapes
  * `{"error":"invalid_client","error_description":…}` / `{"ErrorCode":…,"Error":…}`.
- * Key names are matched case-insensitively. A short plain-text body becomes the message; anything
- * else unreadable gives `{}`.
+ * Key names are matched case-insensitively. A short plain-text body (or JSON string) becomes the
+ * message; anything else unreadable gives `{}`.
  *
  * @example
  * parseErrorBody('{"fault":{"faultstring":"Invalid Access Token","detail":{"errorcode":"oauth.v2.InvalidAccessToken"}}}');
@@ -24,13 +24,13 @@ export function parseErrorBody(text: string): ParsedErrorBody {
   const trimmed = text.trim();
   if (trimmed === "") return {};
   const first = trimmed[0];
-  if (first !== "{" && first !== "[") return plainText(trimmed);
   let json: unknown;
   try {
     json = JSON.parse(trimmed);
   } catch {
-    return {};
+    return first === "{" || first === "[" ? {} : plainText(trimmed);
   }
+  if (typeof json === "string") return plainText(json);
   if (Array.isArray(json)) json = json[0];
   if (!isObject(json)) return {};
   return readObject(json);
@@ -51,6 +51,12 @@ function readObject(body: JsonObject): ParsedErrorBody {
     });
   }
 
+  // Apigee's OAuth policy: {"ErrorCode":"invalid_client","Error":"ClientId is Invalid"}
+  const apigeeCode = text(field(body, "ErrorCode"));
+  if (apigeeCode !== undefined) {
+    return compact({ code: apigeeCode, message: text(field(body, "Error")) });
+  }
+
   const error = field(body, "error");
   if (isObject(error)) return readFlat(error);
   if (typeof error === "string") {
@@ -60,10 +66,6 @@ function readObject(body: JsonObject): ParsedErrorBody {
       message: text(field(body, "error_description")) ?? text(field(body, "message")),
     });
   }
-
-  const apigeeCode = text(field(body, "ErrorCode"));
-  if (apigeeCode !== undefined)
-    return compact({ code: apigeeCode, message: text(field(body, "Error")) });
 
   return readFlat(body);
 }
