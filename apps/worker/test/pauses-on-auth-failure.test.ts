@@ -1,0 +1,40 @@
+import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Stack, startStack } from "./helpers/stack.js";
+
+let redis: TestRedis;
+let stack: Stack | undefined;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+
+afterAll(async () => {
+  await stack?.close();
+  await redis.close();
+});
+
+it("turns unready and holds jobs back, without failing them, while credentials are refused", async () => {
+  stack = await startStack({
+    redis,
+    label: "auth",
+    env: { KPN_CLIENT_SECRET: "not-the-sandbox-secret", SMS_MAX_ATTEMPTS: "2" },
+  });
+  expect((await fetch(`${stack.worker.healthUrl}/readyz`)).status).toBe(200);
+  const { id } = await stack.producer.send({ to: "0612345678", content: "wacht op de sleutel" });
+
+  const body = await waitFor(async () => {
+    const response = await fetch(`${stack?.worker.healthUrl}/readyz`);
+    return response.status === 503 ? ((await response.json()) as { reason: string }) : undefined;
+  });
+  expect(body.reason).toBe("kpn_auth_failing");
+
+  const job = await stack.sms.getJob(id);
+  expect(await job?.getState()).toMatch(/waiting|active|prioritized/);
+  expect(job?.attemptsMade).toBe(0);
+  expect(await stack.deadLetters.count()).toBe(0);
+  expect(stack.api.sandbox.received()).toHaveLength(0);
+  expect(stack.logs.text()).not.toContain("not-the-sandbox-secret");
+  const metrics = await (await fetch(`${stack.worker.healthUrl}/metrics`)).text();
+  expect(metrics).toMatch(/sms_retries_total\{kind="auth"\} [1-9]/);
+});
