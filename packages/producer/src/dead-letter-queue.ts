@@ -3,7 +3,11 @@ import { QueueAccess, type SmsRedisConnection } from "./connection.js";
 import { PRODUCER_DEFAULTS } from "./defaults.js";
 import { SmsProducerError } from "./errors.js";
 import { SMS_JOB_DEFAULTS } from "./job-options.js";
-import type { DeadLetterJobData, SmsJobProgress } from "./job-schemas.js";
+import {
+  type DeadLetterJobData,
+  type SmsJobProgress,
+  smsJobProgressSchema,
+} from "./job-schemas.js";
 import { DEAD_LETTER_QUEUE, SMS_JOB_NAME, SMS_QUEUE } from "./queue-names.js";
 
 /** Options of a standalone {@link DeadLetterQueue}. */
@@ -65,6 +69,21 @@ const PAGE_SIZE = 200;
  * promoted at once. Only if the redrive dies between the two steps does the hold run out.
  */
 const REDRIVE_HOLD_MS = 60_000;
+
+/**
+ * The parts of a dead SMS that already went out. The old `sms` job's progress is exact; without
+ * it, the record's `documentIds` are taken as one part each, which can resend parts (if one
+ * request carried several) but never skips one.
+ */
+function partsAlreadySent(
+  old: Job | undefined,
+  record: Partial<DeadLetterJobData>,
+): SmsJobProgress {
+  const progress = smsJobProgressSchema.safeParse(old?.progress);
+  if (progress.success && progress.data.partsSent > 0) return progress.data;
+  const documentIds = Array.isArray(record.documentIds) ? record.documentIds.map(String) : [];
+  return { documentIds, partsSent: documentIds.length };
+}
 
 function toEntry(job: Job): DeadLetterEntry {
   return {
@@ -210,28 +229,26 @@ export class DeadLetterQueue {
     const record = await this.records.getJob(id);
     if (!record) return false;
     const data = record.data as Partial<DeadLetterJobData>;
-    const documentIds = Array.isArray(data.documentIds) ? data.documentIds.map(String) : [];
 
-    const state = await this.sms.getJobState(id);
-    const inFlight = state === "active";
-    if (state !== "unknown" && !inFlight) {
+    const old = await this.sms.getJob(id);
+    const state = old ? await old.getState() : "unknown";
+    if (state === "active") return await this.finish(id);
+    const progress = partsAlreadySent(old, data);
+    if (old && state !== "unknown") {
       // 0 means it became active meanwhile: it is being processed, which is what redrive wants.
       const removed = await this.sms.remove(id);
       if (removed !== 1) return await this.finish(id);
     }
-    if (!inFlight) {
-      if (documentIds.length === 0) {
-        await this.sms.add(SMS_JOB_NAME, data.message, { ...SMS_JOB_DEFAULTS, jobId: id });
-      } else {
-        const progress: SmsJobProgress = { documentIds, partsSent: documentIds.length };
-        const job = await this.sms.add(SMS_JOB_NAME, data.message, {
-          ...SMS_JOB_DEFAULTS,
-          jobId: id,
-          delay: REDRIVE_HOLD_MS,
-        });
-        await job.updateProgress(progress);
-        await job.promote();
-      }
+    if (progress.partsSent === 0) {
+      await this.sms.add(SMS_JOB_NAME, data.message, { ...SMS_JOB_DEFAULTS, jobId: id });
+    } else {
+      const job = await this.sms.add(SMS_JOB_NAME, data.message, {
+        ...SMS_JOB_DEFAULTS,
+        jobId: id,
+        delay: REDRIVE_HOLD_MS,
+      });
+      await job.updateProgress(progress);
+      await job.promote();
     }
     return await this.finish(id);
   }

@@ -62,6 +62,18 @@ describe("connection", () => {
     expect(((await errorOf(sms.send(input))) as SmsProducerError).code).toBe("SMS_PRODUCER_CLOSED");
   });
 
+  it("fails fast and closes with a handed-in instance that cannot connect", async () => {
+    const port = await freePort();
+    const client = new Redis(port, "127.0.0.1", { lazyConnect: true, enableOfflineQueue: false });
+    client.on("error", () => {});
+    const sms = new SmsProducer({ connection: client, connectTimeoutMs: 300 });
+    const error = (await errorOf(sms.send(input))) as SmsProducerError;
+    expect(error.code).toBe("SMS_QUEUE_UNAVAILABLE");
+    await sms.close();
+    expect(client.status).not.toBe("end");
+    client.disconnect();
+  });
+
   it("fails sends while Redis is down and works again once it is back", async () => {
     const redis = await startRedisServer();
     fixture.onCleanup(() => redis.close());

@@ -107,6 +107,25 @@ describe("DeadLetterQueue", () => {
     expect(job?.opts).toMatchObject({ attempts: 100, backoff: { type: "sms" } });
   });
 
+  it("prefers the old job's exact progress over the record's document ids", async () => {
+    const { sms, prefix } = fixture.producer();
+    const worker = startSimulatedWorker(fixture.server().url, prefix, () => ({
+      kind: "dead-letter",
+      message: "gave up",
+      documentIds: ["request-1"],
+      partsSent: 3,
+    }));
+    const { id } = await sms.send({ to: "0612345678", content: "Hallo!", sender: "MyShop" });
+    await waitFor(async () => (await sms.status(id)).state === "dead", { timeoutMs: 15_000 });
+    await worker.close();
+
+    expect((await sms.deadLetters.redrive("all")).redriven).toEqual([id]);
+    const job = await fixture.queues(prefix).sms.getJob(id);
+    expect(job?.progress).toEqual({ documentIds: ["request-1"], partsSent: 3 });
+    expect(job?.attemptsMade).toBe(0);
+    expect(await job?.getState()).toBe("waiting");
+  });
+
   it("redrives all records, across pages", async () => {
     const { sms, prefix } = fixture.producer();
     const ids = Array.from({ length: 450 }, (_, index) => `bulk-${index}`);

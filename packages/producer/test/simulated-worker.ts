@@ -13,7 +13,7 @@ import {
 export type Outcome =
   | { kind: "send"; documentIds: string[] }
   | { kind: "fail-retryable"; message: string }
-  | { kind: "dead-letter"; message: string; documentIds?: string[] }
+  | { kind: "dead-letter"; message: string; documentIds?: string[]; partsSent?: number }
   | { kind: "hold"; release: Promise<void>; documentIds?: string[] };
 
 /**
@@ -44,6 +44,12 @@ export function startSimulatedWorker(
         case "fail-retryable":
           throw new Error(outcome.message);
         case "dead-letter": {
+          if (outcome.partsSent !== undefined) {
+            await job.updateProgress({
+              documentIds: outcome.documentIds ?? [],
+              partsSent: outcome.partsSent,
+            });
+          }
           const record: DeadLetterJobData = {
             v: 1,
             jobId: String(job.id),
