@@ -1,0 +1,76 @@
+import { CliError, EXIT, usageError } from "../cli-error.js";
+import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } from "../command.js";
+
+type Action = "redrive" | "purge";
+
+const WORDS: Record<Action, { done: string; help: string }> = {
+  redrive: {
+    done: "redriven",
+    help: "Puts dead-lettered SMS back on the sms queue for a fresh set of attempts, and removes\nthem from the dead-letter queue.",
+  },
+  purge: {
+    done: "purged",
+    help: "Deletes dead-lettered SMS for good.",
+  },
+};
+
+function createDlqChangeCommand(action: Action): Command {
+  const { done, help } = WORDS[action];
+  return {
+    name: `dlq ${action}`,
+    summary: action === "redrive" ? "send dead letters again" : "delete dead letters",
+    help: `
+Usage: sms-relay dlq ${action} (ID… | --all) [--json]
+
+${help}
+IDs are the dead-letter ids shown by \`sms-relay dlq list\`. Exits 1 when an ID was not found
+(the others are still ${done}).
+
+Options:
+  --all              every record in the dead-letter queue
+  --json             print { ${done}, missing } as JSON
+  -h, --help         show this help
+`,
+    async run(args, context) {
+      const { values, positionals } = parseCommandArgs(this, args, {
+        ...HELP_OPTION,
+        all: { type: "boolean" },
+        json: { type: "boolean" },
+      });
+      if (values.help) return printHelp(this, context);
+      if (values.all && positionals.length > 0) {
+        throw usageError(this.name, "give IDs or --all, not both");
+      }
+      if (!values.all && positionals.length === 0) {
+        throw usageError(this.name, `give the IDs to ${action}, or --all`);
+      }
+      const target = values.all ? ("all" as const) : positionals;
+      const { deadLetters } = await context.producer();
+      const { missing, ...result } =
+        action === "redrive"
+          ? await deadLetters.redrive(target).then(({ redriven, missing }) => ({
+              changed: redriven,
+              missing,
+            }))
+          : await deadLetters.purge(target).then(({ purged, missing }) => ({
+              changed: purged,
+              missing,
+            }));
+      const changed = result.changed.length;
+      if (values.json) {
+        printJson(context, { [done]: result.changed, missing });
+      } else {
+        context.io.stdout.write(`${done} ${changed}\n`);
+      }
+      if (missing.length > 0) {
+        throw new CliError("DLQ_NOT_FOUND", `not in the dead-letter queue: ${missing.join(", ")}`);
+      }
+      return EXIT.ok;
+    },
+  };
+}
+
+/** `sms-relay dlq redrive (ID… | --all)` */
+export const dlqRedriveCommand = createDlqChangeCommand("redrive");
+/** `sms-relay dlq purge (ID… | --all)` */
+export const dlqPurgeCommand = createDlqChangeCommand("purge");

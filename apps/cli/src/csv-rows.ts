@@ -1,0 +1,99 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { parse } from "csv-parse";
+import { CliError } from "./cli-error.js";
+
+/** One data row of a bulk file. */
+export interface CsvRow {
+  /** Line of the file where the row ends (the header is line 1). */
+  line: number;
+  to: string;
+  content: string;
+  sender?: string;
+  idempotencyKey?: string;
+}
+
+const REQUIRED = ["to", "content"] as const;
+const OPTIONAL = ["sender", "key"] as const;
+const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
+
+/** Checks the header row: `to` and `content` required, `sender` and `key` optional, any order. */
+function readHeader(header: string[]): string[] {
+  const columns = header.map((name) => name.trim().toLowerCase());
+  const unknown = columns.filter((name) => !KNOWN.includes(name));
+  if (unknown.length > 0) {
+    throw new CliError(
+      "CSV_HEADER",
+      `unknown column ${unknown.map((name) => `"${name}"`).join(", ")} in the header row: expected to,content[,sender][,key]`,
+    );
+  }
+  const missing = REQUIRED.filter((name) => !columns.includes(name));
+  if (missing.length > 0) {
+    throw new CliError(
+      "CSV_HEADER",
+      `the header row lacks ${missing.join(" and ")}: the first line must name the columns, e.g. to,content,sender`,
+    );
+  }
+  return columns;
+}
+
+/** Progress through the file, for the progress bar. */
+export interface CsvProgress {
+  bytesRead: number;
+  totalBytes: number;
+}
+
+/**
+ * Streams the rows of a bulk CSV file (UTF-8, BOM allowed, `,` separated, a header row
+ * naming the columns). Empty lines are skipped; a row with too few fields keeps them empty,
+ * so that the producer reports it as invalid.
+ */
+export async function* readCsvRows(
+  path: string,
+  onProgress?: (progress: CsvProgress) => void,
+): AsyncGenerator<CsvRow> {
+  let totalBytes: number;
+  try {
+    totalBytes = (await stat(path)).size;
+  } catch (error) {
+    throw new CliError("CSV_READ", `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  const stream = createReadStream(path);
+  const parser = stream.pipe(
+    parse({
+      bom: true,
+      columns: readHeader,
+      info: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: true,
+    }),
+  );
+  // Read errors surface on the file stream, which `pipe` does not forward.
+  stream.on("error", (error) => parser.destroy(error));
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string | undefined>;
+      info: { lines: number };
+    }>) {
+      onProgress?.({ bytesRead: stream.bytesRead, totalBytes });
+      const sender = record.sender?.trim();
+      const key = record.key?.trim();
+      yield {
+        line: info.lines,
+        to: record.to ?? "",
+        content: record.content ?? "",
+        ...(sender ? { sender } : {}),
+        ...(key ? { idempotencyKey: key } : {}),
+      };
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    const { message } = error as Error;
+    throw new CliError("CSV_PARSE", `cannot read ${path}: ${message}`, { cause: error });
+  } finally {
+    stream.destroy();
+  }
+}

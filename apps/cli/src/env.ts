@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { CliError } from "./cli-error.js";
+
+/** What every command reads from the environment. */
+export interface CliConfig {
+  /** `REDIS_URL`. @default "redis://127.0.0.1:6379" */
+  redisUrl: string;
+  /** `SMS_QUEUE_PREFIX`. @default "bull" */
+  prefix: string;
+  /** `SMS_DEFAULT_SENDER`: sender of messages that name none. @default the producer's default */
+  defaultSender?: string;
+  /** `KPN_MAX_CONTENT_LENGTH`: used to report parts. @default the producer's default (1000) */
+  maxContentLength?: number;
+}
+
+const schema = z.object({
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
+    .default("redis://127.0.0.1:6379"),
+  SMS_QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
+  SMS_DEFAULT_SENDER: z.string().trim().min(1).optional(),
+  KPN_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().optional(),
+});
+
+/** Reads the CLI configuration; throws a {@link CliError} naming the bad variable. */
+export function parseCliEnv(env: Record<string, string | undefined>): CliConfig {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = String(issue?.path[0] ?? "environment");
+    throw new CliError("CLI_CONFIG", `invalid ${variable}: ${issue?.message ?? "bad value"}`);
+  }
+  const values = parsed.data;
+  return {
+    redisUrl: values.REDIS_URL,
+    prefix: values.SMS_QUEUE_PREFIX,
+    ...(values.SMS_DEFAULT_SENDER ? { defaultSender: values.SMS_DEFAULT_SENDER } : {}),
+    ...(values.KPN_MAX_CONTENT_LENGTH ? { maxContentLength: values.KPN_MAX_CONTENT_LENGTH } : {}),
+  };
+}

@@ -1,0 +1,122 @@
+import { startTestRedis, type TestRedis } from "@sms-relay/testing";
+import { Queue } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli, scratchDir } from "./helpers.js";
+
+describe("sms-relay bulk", () => {
+  let redis: TestRedis;
+  let files: Awaited<ReturnType<typeof scratchDir>>;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    files = await scratchDir();
+  });
+  afterAll(async () => {
+    await files?.cleanup();
+    await redis?.close();
+  });
+
+  async function freshQueue() {
+    const prefix = redis.uniquePrefix("bulk");
+    const queue = new Queue("sms", { connection: { url: redis.url }, prefix });
+    return { env: { REDIS_URL: redis.url, SMS_QUEUE_PREFIX: prefix }, queue };
+  }
+
+  it("queues the good rows and reports each bad one with its line number and reason", async () => {
+    const { env, queue } = await freshQueue();
+    const path = await files.write(
+      "mixed.csv",
+      [
+        "to,content,sender",
+        "0612345678,Eerste bericht,MyShop",
+        "0201234567,Vast nummer,MyShop", // line 3: landline
+        "",
+        '+31687654321,"Met, komma",',
+        "0612345679,,MyShop", // line 6: empty content
+        "0612345670,Laatste,",
+      ].join("\n"),
+    );
+    const run = await cli(["bulk", path], env);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines[0]).toBe("accepted 3, rejected 2");
+    expect(lines[1]).toMatch(/^line 3: .*\bto\b/);
+    expect(lines[2]).toMatch(/^line 6: .*\bcontent\b/);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("2 of 5 rows rejected; the other 3 were queued");
+
+    const jobs = await queue.getJobs(["waiting"]);
+    expect(jobs.map((job) => job.data.content).sort()).toEqual([
+      "Eerste bericht",
+      "Laatste",
+      "Met, komma",
+    ]);
+    expect(jobs.find((job) => job.data.content === "Eerste bericht")?.data.sender).toBe("MyShop");
+    await queue.close();
+  });
+
+  it("prints accepted ids with their lines and the rejected rows with --json", async () => {
+    const { env, queue } = await freshQueue();
+    const path = await files.write("json.csv", "content,to\nHallo,0612345678\nHallo,123\n");
+    const run = await cli(["bulk", "--json", path], env);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as {
+      accepted: { line: number; id: string; deduplicated: boolean }[];
+      rejected: { line: number; error: string }[];
+    };
+    expect(summary.accepted).toHaveLength(1);
+    expect(summary.accepted[0]?.line).toBe(2);
+    expect(await queue.getJob(summary.accepted[0]?.id ?? "")).toBeDefined();
+    expect(summary.rejected).toEqual([{ line: 3, error: expect.stringContaining("to") }]);
+    await queue.close();
+  });
+
+  it("exits 0 when every row is queued, across several chunks, with a progress bar on a TTY", async () => {
+    const { env, queue } = await freshQueue();
+    const rows = Array.from({ length: 1203 }, (_, i) => `06${String(10_000_000 + i)},Bericht ${i}`);
+    const path = await files.write("many.csv", `to,content\n${rows.join("\n")}\n`);
+    const run = await cli(["bulk", path], env, { tty: true });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("accepted 1203, rejected 0\n");
+    expect(run.stderr).toContain("\r[");
+    expect(run.stderr).toContain("1203 queued, 0 rejected");
+    expect(await queue.count()).toBe(1203);
+    await queue.close();
+  });
+
+  it("draws no progress when stderr is not a terminal", async () => {
+    const { env, queue } = await freshQueue();
+    const path = await files.write("one.csv", "to,content\n0612345678,Hallo\n");
+    const run = await cli(["bulk", path], env, { tty: false });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    await queue.close();
+  });
+
+  it.each([
+    ["no header", "0612345678,Hallo\n", /header row/],
+    ["an unknown column", "to,content,phone\n0612345678,Hallo,x\n", /unknown column "phone"/],
+    ["only a header", "to,content\n", /no rows below its header/],
+  ])("refuses a file with %s", async (_label, content, message) => {
+    const { env, queue } = await freshQueue();
+    const path = await files.write("bad.csv", content);
+    const run = await cli(["bulk", path], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(await queue.count()).toBe(0);
+    await queue.close();
+  });
+
+  it("says which file it cannot read", async () => {
+    const run = await cli(
+      ["bulk", "does-not-exist.csv"],
+      { REDIS_URL: redis.url },
+      {
+        cwd: files.dir,
+      },
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot read .*does-not-exist\.csv: ENOENT/);
+  });
+});
