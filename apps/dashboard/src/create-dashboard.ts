@@ -1,5 +1,6 @@
 import { createBullBoard } from "@bull-board/api";
 import { ExpressAdapter } from "@bull-board/express";
+import { DEAD_LETTER_QUEUE, DEFAULT_PREFIX, SMS_QUEUE } from "@sms-relay/producer";
 import { type ConnectionOptions, Queue } from "bullmq";
 import express, { type Express } from "express";
 import { Redis } from "ioredis";
@@ -7,7 +8,6 @@ import type { Logger } from "pino";
 import { createBasicAuth } from "./basic-auth.js";
 import type { DashboardCredentials } from "./env.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
-import { DEAD_LETTER_QUEUE, DEFAULT_PREFIX, SMS_QUEUE } from "./queue-names.js";
 import { createReadOnlyGuard } from "./read-only.js";
 
 /** Options of {@link createDashboard}. */
