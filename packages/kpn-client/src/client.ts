@@ -15,7 +15,11 @@ import { type ApiResponse, isConnectFailure, postToApi } from "./transport.js";
 import type { KpnClient, SendSmsRequest, SendSmsResult } from "./types.js";
 
 const CONNECT_RETRY_MIN_DELAY_MS = 100;
-/** undici's own default; a shorter request timeout shortens it so a dead host fails as "connect". */
+/**
+ * undici's default connect timeout, or half of `timeoutMs` when that is shorter: a host that never
+ * accepts then fails as a connect failure (retryable, not ambiguous) before the whole-request
+ * timer would have to call it an ambiguous timeout.
+ */
 const MAX_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
@@ -33,16 +37,8 @@ const MAX_CONNECT_TIMEOUT_MS = 10_000;
  */
 export function createKpnClient(options: KpnClientOptions): KpnClient {
   const resolved = resolveOptions(options);
-  const ownPool =
-    resolved.dispatcher === undefined
-      ? new Pool(resolved.origin, {
-          connections: resolved.connections,
-          connect: { timeout: Math.min(MAX_CONNECT_TIMEOUT_MS, Math.ceil(resolved.timeoutMs / 2)) },
-          headersTimeout: resolved.timeoutMs,
-          bodyTimeout: resolved.timeoutMs,
-        })
-      : undefined;
-  const dispatcher: Dispatcher = resolved.dispatcher ?? (ownPool as Pool);
+  const ownsDispatcher = resolved.dispatcher === undefined;
+  const dispatcher = resolved.dispatcher ?? createPool(resolved);
   const tokens = createTokenCache(resolved, dispatcher);
   let closing: Promise<void> | undefined;
 
@@ -54,10 +50,19 @@ export function createKpnClient(options: KpnClientOptions): KpnClient {
       return tokens.requests;
     },
     close(): Promise<void> {
-      closing ??= ownPool === undefined ? Promise.resolve() : ownPool.close();
+      closing ??= ownsDispatcher ? dispatcher.close() : Promise.resolve();
       return closing;
     },
   };
+}
+
+function createPool(options: ResolvedOptions): Pool {
+  return new Pool(options.origin, {
+    connections: options.connections,
+    connect: { timeout: Math.min(MAX_CONNECT_TIMEOUT_MS, Math.ceil(options.timeoutMs / 2)) },
+    headersTimeout: options.timeoutMs,
+    bodyTimeout: options.timeoutMs,
+  });
 }
 
 async function send(

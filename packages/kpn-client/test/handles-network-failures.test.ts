@@ -115,6 +115,23 @@ describe("network failures", () => {
     expect(client.tokenRequests).toBe(2);
   });
 
+  it("a reset token request is retried and never ambiguous", async () => {
+    kpn = await startFakeKpn({
+      token: (request, response, n, context) => {
+        if (n === 1) context.socket.destroy();
+        else issueTokenHandler(request, response, n, context);
+      },
+    });
+    client = clientFor(kpn, { tokenRetries: 0 });
+    const error = await rejection(client.send(oneSms));
+    expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", ambiguous: false });
+    expect(error.message).toMatch(
+      /^KPN token request lost its connection to .* \(UND_ERR_SOCKET\)$/,
+    );
+    await client.send(oneSms);
+    expect(client.tokenRequests).toBe(2);
+  });
+
   it("a closed client sends nothing", async () => {
     kpn = await startFakeKpn();
     client = clientFor(kpn);
