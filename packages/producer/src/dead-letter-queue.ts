@@ -230,9 +230,10 @@ export class DeadLetterQueue {
     if (!record) return false;
     const data = record.data as Partial<DeadLetterJobData>;
 
-    const old = await this.sms.getJob(id);
-    const state = old ? await old.getState() : "unknown";
+    // State first: once it is final, the job read next cannot be older than the state.
+    const state = await this.sms.getJobState(id);
     if (state === "active") return await this.finish(id);
+    const old = state === "unknown" ? undefined : await this.sms.getJob(id);
     const progress = partsAlreadySent(old, data);
     if (old && state !== "unknown") {
       // 0 means it became active meanwhile: it is being processed, which is what redrive wants.

@@ -105,12 +105,12 @@ export class SmsProducer {
   async status(id: string): Promise<SmsStatus> {
     const jobId = String(id);
     return await this.access.run("read the status of an SMS", async () => {
-      const job = await this.queue.getJob(jobId);
-      const state = job ? await job.getState() : "unknown";
-      const needsRecord =
-        !job || state === "failed" || state === "completed" || state === "unknown";
-      const record = needsRecord ? await this.deadLetters.get(jobId) : undefined;
-      return toSmsStatus(jobId, job, state, record);
+      // State first: once it is final, the job read next cannot be older than the state.
+      const state = await this.queue.getJobState(jobId);
+      const job = state === "unknown" ? undefined : await this.queue.getJob(jobId);
+      const final = !job || state === "failed" || state === "completed";
+      const record = final ? await this.deadLetters.get(jobId) : undefined;
+      return toSmsStatus(jobId, job, job ? state : "unknown", record);
     });
   }
 
