@@ -1,4 +1,4 @@
-import { smsJobProgressSchema } from "@sms-relay/producer";
+import { smsJobDataSchema, smsJobProgressSchema } from "@sms-relay/producer";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
 import type { DeadLetterWriter } from "./dead-letter.js";
@@ -37,20 +37,22 @@ export function createFailedJobHandler(options: FailedJobHandlerOptions) {
     if (!isFinalFailure(job, error)) return;
     const progress = smsJobProgressSchema.safeParse(job.progress);
     const jobId = job.id;
+    // A record with reason rejected/exhausted must carry valid SMS data; anything else is invalid.
+    const reason = smsJobDataSchema.safeParse(job.data).success ? "exhausted" : "invalid";
     deadLetter({
       jobId,
       message: job.data,
-      reason: "exhausted",
+      reason,
       error: { message: error.message, code: "SMS_FAILED" },
       attemptsMade: Math.max(1, job.attemptsMade),
       documentIds: progress.success ? progress.data.documentIds : [],
     }).then(
       (added) => {
         if (!added) return;
-        metrics?.failed.inc({ reason: "exhausted" });
-        metrics?.deadLettered.inc({ reason: "exhausted" });
+        metrics?.failed.inc({ reason });
+        metrics?.deadLettered.inc({ reason });
         logger.warn(
-          { jobId, reason: "exhausted", error: error.message },
+          { jobId, reason, error: error.message },
           "sms dead-lettered after failing outside the processor",
         );
       },

@@ -13,7 +13,11 @@ import { classifySendFailure, type FailureHandlingDeps } from "./classify-failur
 import type { DeadLetterWriter } from "./dead-letter.js";
 import type { WorkerConfig } from "./env.js";
 import type { WorkerMetrics } from "./metrics.js";
-import { type RateLimiter, RateLimitWaitAbortedError } from "./rate-limiter.js";
+import {
+  type RateLimiter,
+  type RateLimitPermit,
+  RateLimitWaitAbortedError,
+} from "./rate-limiter.js";
 import type { Readiness } from "./readiness.js";
 
 /** The KPN API allows at most this many messages in one send request. */
@@ -38,6 +42,8 @@ export interface SmsSender {
     sender: string;
     messages: { content: string; mobileNumber: string }[];
   }): Promise<{ documentId: string }>;
+  /** Fetches (or refreshes) the access token ahead of a rate-limited send. @default not called */
+  getAccessToken?(): Promise<string>;
 }
 
 /** Settings of the processor, from the worker configuration. */
@@ -130,8 +136,26 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       progress.partsSent,
       progress.partsSent + MAX_MESSAGES_PER_REQUEST,
     );
+    const failureContext = () => ({
+      job,
+      deps: failureDeps,
+      message: data,
+      maskedTo: masked,
+      documentIds: progress.documentIds,
+      requestSeconds: 0,
+    });
+    if (deps.rateLimiter && deps.kpn.getAccessToken) {
+      // A token fetch between taking a rate-limit slot and sending would delay the send and
+      // bunch it up with later ones at the API; fetch (or refresh) it first.
+      try {
+        await deps.kpn.getAccessToken();
+      } catch (error) {
+        throw await classifySendFailure(error, failureContext());
+      }
+    }
+    let permit: RateLimitPermit | undefined;
     try {
-      await deps.rateLimiter?.acquire(deps.signal);
+      permit = await deps.rateLimiter?.acquire(deps.signal);
     } catch (error) {
       if (error instanceof RateLimitWaitAbortedError) throw Worker.RateLimitError();
       throw error;
@@ -145,15 +169,14 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       });
       documentId = response.documentId;
     } catch (error) {
+      await permit?.release().catch(() => {});
       throw await classifySendFailure(error, {
-        job,
-        deps: failureDeps,
-        message: data,
-        maskedTo: masked,
-        documentIds: progress.documentIds,
+        ...failureContext(),
         requestSeconds: (performance.now() - requestStarted) / 1000,
       });
     }
+    // A lost release only keeps the slot a little longer (until its hold runs out).
+    const released = permit?.release().catch(() => {});
     // Recorded before anything else can fail: this is what keeps a retry from resending.
     progress = {
       documentIds: [...progress.documentIds, documentId],

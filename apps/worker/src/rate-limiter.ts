@@ -2,26 +2,36 @@ import { randomUUID } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 
 /**
- * Admits a request when fewer than `limit` were admitted within the last window, using Redis's
- * clock so that every worker process agrees. Returns 0 when admitted, else the milliseconds
- * until the oldest admission leaves the window.
+ * Takes a slot when fewer than `limit` are held, using Redis's clock so that every worker process
+ * agrees. A new slot is scored "in flight until now + hold"; releasing it rescores it with the
+ * release time, and it leaves the window one window length after its score. Returns 0 when a slot
+ * was taken, else the milliseconds worth waiting before asking again.
  */
-const SLIDING_WINDOW_SCRIPT = `
+const ACQUIRE_SCRIPT = `
 local key = KEYS[1]
 local limit = tonumber(ARGV[1])
 local windowUs = tonumber(ARGV[2])
-local member = ARGV[3]
+local holdUs = tonumber(ARGV[3])
+local member = ARGV[4]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 redis.call('ZREMRANGEBYSCORE', key, '-inf', now - windowUs)
 if redis.call('ZCARD', key) < limit then
-  redis.call('ZADD', key, now, member)
-  redis.call('PEXPIRE', key, math.ceil(windowUs / 1000) + 1000)
+  redis.call('ZADD', key, now + holdUs, member)
+  redis.call('PEXPIRE', key, math.ceil((holdUs + windowUs) / 1000) + 1000)
   return 0
 end
 local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-local waitUs = tonumber(oldest[2]) + windowUs - now
+local waitUs = math.min(tonumber(oldest[2]) + windowUs - now, windowUs)
 return math.max(1, math.ceil(waitUs / 1000))
+`;
+
+/** Marks a slot as done at Redis's current time, if it is still there. */
+const RELEASE_SCRIPT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 1
 `;
 
 /** Thrown by {@link RateLimiter.acquire} when its signal aborts the wait. */
@@ -30,10 +40,15 @@ export class RateLimitWaitAbortedError extends Error {
   readonly code = "RATE_LIMIT_WAIT_ABORTED";
 }
 
+/** A slot for one API request; release it once the answer (or the failure) is in. */
+export interface RateLimitPermit {
+  release(): Promise<void>;
+}
+
 /** Shapes API requests across every worker process sharing one Redis. */
 export interface RateLimiter {
-  /** Resolves when a request may go out now; waits (without polling hard) while the window is full. */
-  acquire(signal?: AbortSignal): Promise<void>;
+  /** Resolves with a permit when a request may go out now; waits while the window is full. */
+  acquire(signal?: AbortSignal): Promise<RateLimitPermit>;
 }
 
 /** Options of {@link createRateLimiter}. */
@@ -46,59 +61,66 @@ export interface RateLimiterOptions {
   limit: number;
   /** Length of the window. @default 1000 */
   windowMs?: number;
-  /**
-   * Added to the window so that jitter between here and the API cannot squeeze `limit + 1`
-   * requests into one second as the API measures it.
-   * @default 50
-   */
+  /** Added to the window against clock granularity. @default 10 */
   safetyMarginMs?: number;
+  /**
+   * Longest a permit counts as in flight when it is never released (a crashed process); longer
+   * than any request can take.
+   * @default 60000
+   */
+  maxHoldMs?: number;
 }
 
-type RedisWithScript = (Redis | Cluster) & {
-  smsSlidingWindow(key: string, limit: number, windowUs: number, member: string): Promise<number>;
+const NO_LIMIT: RateLimiter = { acquire: async () => ({ release: async () => {} }) };
+
+type RedisWithScripts = (Redis | Cluster) & {
+  smsRateAcquire(
+    key: string,
+    limit: number,
+    windowUs: number,
+    holdUs: number,
+    member: string,
+  ): Promise<number>;
+  smsRateRelease(key: string, member: string): Promise<number>;
 };
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new RateLimitWaitAbortedError("rate limit wait aborted"));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new RateLimitWaitAbortedError("rate limit wait aborted"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
 /**
- * A sliding-window limiter in Redis (BullMQ's own limiter counts fixed windows, which lets up to
- * twice the limit through around a window's edge).
+ * A sliding-window limiter in Redis, measured as the API sees it. BullMQ's own limiter counts
+ * fixed windows (up to twice the limit around a window's edge), and counting only when requests
+ * start is not enough either: a request that waits in a busy process (a first connection, a token
+ * fetch, a pause of the event loop) arrives late, together with the next ones. So a slot counts
+ * from the moment it is taken until one window after the answer came back, which is after the
+ * request reached the API whatever happened on the way.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const { redis, key, limit, windowMs = 1000, safetyMarginMs = 50 } = options;
-  if (limit <= 0) return { acquire: async () => {} };
-  if (!("smsSlidingWindow" in redis)) {
-    redis.defineCommand("smsSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW_SCRIPT });
+  const { redis, key, limit, windowMs = 1000, safetyMarginMs = 10, maxHoldMs = 60_000 } = options;
+  if (limit <= 0) return NO_LIMIT;
+  if (!("smsRateAcquire" in redis)) {
+    redis.defineCommand("smsRateAcquire", { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
+    redis.defineCommand("smsRateRelease", { numberOfKeys: 1, lua: RELEASE_SCRIPT });
   }
-  const client = redis as RedisWithScript;
+  const client = redis as RedisWithScripts;
   const windowUs = (windowMs + safetyMarginMs) * 1000;
+  const holdUs = maxHoldMs * 1000;
   const owner = randomUUID();
   let sequence = 0;
 
-  async function admit(signal: AbortSignal | undefined): Promise<void> {
+  async function take(signal: AbortSignal | undefined): Promise<RateLimitPermit> {
     for (;;) {
       if (signal?.aborted) throw new RateLimitWaitAbortedError("rate limit wait aborted");
       sequence += 1;
-      const waitMs = Number(
-        await client.smsSlidingWindow(key, limit, windowUs, `${owner}:${sequence}`),
-      );
-      if (waitMs <= 0) return;
+      const member = `${owner}:${sequence}`;
+      const waitMs = Number(await client.smsRateAcquire(key, limit, windowUs, holdUs, member));
+      if (waitMs <= 0) {
+        let released = false;
+        return {
+          async release() {
+            if (released) return;
+            released = true;
+            await client.smsRateRelease(key, member);
+          },
+        };
+      }
       await sleep(waitMs, signal);
     }
   }
@@ -121,13 +143,31 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         } finally {
           aborted.dispose();
         }
-        await admit(signal);
+        return await take(signal);
       } finally {
         // Leaving early (aborted) must not let the next one overtake the one still ahead.
         before.then(leave, leave);
       }
     },
   };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new RateLimitWaitAbortedError("rate limit wait aborted"));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new RateLimitWaitAbortedError("rate limit wait aborted"));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }
 
 function abortWatch(signal: AbortSignal | undefined): {

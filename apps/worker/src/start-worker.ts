@@ -101,6 +101,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     redis: connection,
     key: `${config.queuePrefix}:${SMS_QUEUE}:send-window`,
     limit: config.rateLimitPerSecond,
+    // Longer than any send can take: a token refresh and a resend, each up to the timeout.
+    maxHoldMs: 3 * config.kpnTimeoutMs + 5000,
   });
   const shutdown = new AbortController();
   const state: ProcessorState = { authFailures: 0 };

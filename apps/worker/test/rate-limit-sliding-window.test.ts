@@ -41,12 +41,29 @@ describe("sliding-window rate limiter", () => {
     const admitted: number[] = [];
     await Promise.all(
       Array.from({ length: 12 }, async (_, index) => {
-        await (index % 2 === 0 ? a : b).acquire();
+        const permit = await (index % 2 === 0 ? a : b).acquire();
         admitted.push(performance.now());
+        await permit.release();
       }),
     );
     expect(admitted).toHaveLength(12);
     expect(busiestWindow(admitted, 1000)).toBeLessThanOrEqual(4);
+  });
+
+  it("counts a slot until one window after it is released, however long the request took", async () => {
+    const key = `${redis.uniquePrefix("rl")}:send-window`;
+    const limiter = createRateLimiter({ redis: client(), key, limit: 1, windowMs: 300 });
+    const slow = await limiter.acquire();
+    let secondAt = 0;
+    const second = limiter.acquire().then(() => {
+      secondAt = performance.now();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(secondAt).toBe(0);
+    const releasedAt = performance.now();
+    await slow.release();
+    await second;
+    expect(secondAt - releasedAt).toBeGreaterThanOrEqual(250);
   });
 
   it("does nothing when the limit is 0", async () => {
