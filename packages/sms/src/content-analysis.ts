@@ -118,6 +118,11 @@ function countUcs2Segments(text: string): number {
     const end = start + SEGMENT_UCS2_UNITS;
     if (end >= length) break;
     let cut = graphemeBoundaryAtOrBefore(text, end, start);
+    // CR LF is one grapheme, yet two independent characters on the air: a segment edge
+    // between them breaks nothing, and Twilio's calculator counts it that way.
+    if (cut !== end && text.charCodeAt(end - 1) === 0x0d && text.charCodeAt(end) === 0x0a) {
+      cut = end;
+    }
     if (cut === start) cut = codePointBoundaryAtOrBefore(text, end);
     start = cut;
   }
