@@ -1,0 +1,59 @@
+import { createSandbox, type KpnSandbox, parseSandboxEnv } from "@sms-relay/kpn-sandbox";
+import type { Logger } from "pino";
+
+/** The in-process KPN sandbox of sandbox mode. */
+export interface StackSandbox {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  maxContentLength: number;
+  close(): Promise<void>;
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "EADDRINUSE";
+}
+
+/**
+ * Starts the kpn-sandbox in this process on `SANDBOX_PORT` (8085), or on a free port when that
+ * one is taken. The content limit is the one the worker will be given, so both agree.
+ */
+export async function startStackSandbox(options: {
+  variables: Record<string, string | undefined>;
+  /** `KPN_MAX_CONTENT_LENGTH` when set; `SANDBOX_MAX_CONTENT_LENGTH` wins over it. @default 1000 */
+  maxContentLength?: number;
+  logger: Logger;
+}): Promise<StackSandbox> {
+  const env = parseSandboxEnv(options.variables);
+  const { port, host, logLevel: _logLevel, ...sandboxOptions } = env;
+  const maxContentLength = env.maxContentLength ?? options.maxContentLength ?? 1000;
+  const clientId = env.clientId ?? "sandbox";
+  const clientSecret = env.clientSecret ?? "sandbox";
+  const build = (): KpnSandbox =>
+    createSandbox({
+      ...sandboxOptions,
+      clientId,
+      clientSecret,
+      maxContentLength,
+      logger: options.logger,
+    });
+  let sandbox = build();
+  let listening: { url: string };
+  try {
+    listening = await sandbox.listen(port, host);
+  } catch (error) {
+    if (!isAddressInUse(error) || port === 0) throw error;
+    await sandbox.close().catch(() => {});
+    options.logger.info({ port }, `kpn-sandbox: port ${port} is taken, using a free port`);
+    sandbox = build();
+    listening = await sandbox.listen(0, host);
+  }
+  const running = sandbox;
+  return {
+    url: listening.url,
+    clientId,
+    clientSecret,
+    maxContentLength,
+    close: () => running.close(),
+  };
+}

@@ -1,0 +1,120 @@
+import { parseDashboardEnv, startDashboard } from "@sms-relay/dashboard";
+import { parseWorkerEnv, startWorker } from "@sms-relay/worker";
+import type { Logger } from "pino";
+import { resolveDashboardCredentials } from "./dashboard-credentials.js";
+import type { StackEnv } from "./env.js";
+import { type RedisResolverDeps, resolveRedis } from "./resolve-redis.js";
+import { type StackSandbox, startStackSandbox } from "./start-sandbox.js";
+
+/** Options of {@link startStack}. */
+export interface StackOptions {
+  env: StackEnv;
+  /** Repository root: `.data/` goes under it. */
+  repoRoot: string;
+  logger: Logger;
+  /** How Redis is looked for and started. */
+  redisDeps: RedisResolverDeps;
+}
+
+/** The running local stack. */
+export interface RunningStack {
+  readonly redisUrl: string;
+  /** The KPN API the worker sends to: the real one, or the in-process sandbox. */
+  readonly kpnBaseUrl: string;
+  readonly sandbox: boolean;
+  readonly dashboardUrl: string;
+  readonly healthUrl: string;
+  /** Closes the dashboard, the worker (within its grace time), the sandbox, then Redis. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts Redis (found or started), the KPN sandbox unless real credentials are set, the worker
+ * and the dashboard, announcing each choice in one log line. What started is closed again if a
+ * later part fails.
+ */
+export async function startStack(options: StackOptions): Promise<RunningStack> {
+  const { env, repoRoot, logger } = options;
+  const closers: { name: string; close: () => Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const { name, close } of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn({ err: { message: (error as Error).message }, part: name }, "close failed");
+      }
+    }
+    closers.length = 0;
+  };
+
+  try {
+    const redis = await resolveRedis({
+      ...(env.redisUrl ? { redisUrl: env.redisUrl } : {}),
+      repoRoot,
+      logger,
+      deps: options.redisDeps,
+    });
+    closers.push({ name: "redis", close: () => redis.stop() });
+
+    let sandbox: StackSandbox | undefined;
+    const workerVariables: Record<string, string | undefined> = {
+      ...env.variables,
+      REDIS_URL: redis.url,
+    };
+    if (env.kpnCredentials) {
+      logger.info(
+        { kpn: env.variables.KPN_BASE_URL ?? "https://api-prd.kpn.com" },
+        "kpn: sending through the real KPN API (KPN_CLIENT_ID and KPN_CLIENT_SECRET are set)",
+      );
+    } else {
+      sandbox = await startStackSandbox({
+        variables: env.variables,
+        ...(env.kpnMaxContentLength ? { maxContentLength: env.kpnMaxContentLength } : {}),
+        logger: logger.child({ component: "kpn-sandbox" }),
+      });
+      closers.push({ name: "kpn-sandbox", close: () => sandbox?.close() ?? Promise.resolve() });
+      Object.assign(workerVariables, {
+        KPN_BASE_URL: sandbox.url,
+        KPN_CLIENT_ID: sandbox.clientId,
+        KPN_CLIENT_SECRET: sandbox.clientSecret,
+        KPN_MAX_CONTENT_LENGTH: String(sandbox.maxContentLength),
+      });
+      logger.warn(
+        { kpn: sandbox.url, sandbox: true, maxContentLength: sandbox.maxContentLength },
+        `SANDBOX MODE: KPN_CLIENT_ID/KPN_CLIENT_SECRET are not set, so SMS go to the in-process KPN sandbox at ${sandbox.url} and never reach a phone`,
+      );
+    }
+
+    const worker = await startWorker({
+      config: parseWorkerEnv(workerVariables),
+      logger: logger.child({ component: "worker" }),
+      healthHost: "127.0.0.1",
+    });
+    closers.push({ name: "worker", close: () => worker.close() });
+
+    const dashboardVariables = {
+      ...env.variables,
+      ...(await resolveDashboardCredentials({ env, repoRoot, logger })),
+      REDIS_URL: redis.url,
+    };
+    const dashboardLogger = logger.child({ component: "dashboard" });
+    const dashboard = await startDashboard(parseDashboardEnv(dashboardVariables), dashboardLogger);
+    closers.push({ name: "dashboard", close: () => dashboard.close() });
+
+    logger.info(
+      { dashboard: dashboard.url, health: worker.healthUrl },
+      `sms-relay is running: dashboard ${dashboard.url}, worker health ${worker.healthUrl}/healthz`,
+    );
+    return {
+      redisUrl: redis.url,
+      kpnBaseUrl: workerVariables.KPN_BASE_URL ?? "https://api-prd.kpn.com",
+      sandbox: sandbox !== undefined,
+      dashboardUrl: dashboard.url,
+      healthUrl: worker.healthUrl,
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,89 @@
+import { SmsProducer } from "@sms-relay/producer";
+import { freePort, startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type StackProcess, spawnStack } from "./process.js";
+
+describe("pnpm start (the local stack)", () => {
+  let redis: TestRedis;
+  let stack: StackProcess | undefined;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    if (stack && stack.child.exitCode === null) stack.child.kill("SIGKILL");
+    await redis?.close();
+  });
+
+  it("sends an SMS through the sandbox end to end and stops cleanly on SIGTERM", async () => {
+    const prefix = redis.uniquePrefix("stack");
+    const [healthPort, dashboardPort, sandboxPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
+    stack = spawnStack({
+      REDIS_URL: redis.url,
+      SMS_QUEUE_PREFIX: prefix,
+      HEALTH_PORT: String(healthPort),
+      DASHBOARD_PORT: String(dashboardPort),
+      SANDBOX_PORT: String(sandboxPort),
+      DASHBOARD_USER: "ops",
+      DASHBOARD_PASSWORD: "stack-test-password",
+      LOG_LEVEL: "info",
+    });
+    const running = stack;
+    await waitFor(
+      () => running.lines().some((line) => line.msg.startsWith("sms-relay is running")),
+      {
+        timeoutMs: 30_000,
+        description: `the stack to start (stderr: ${running.stderr()})`,
+      },
+    );
+
+    const lines = running.lines();
+    const redisLine = lines.find((line) => line.msg.startsWith("redis:"));
+    expect(redisLine).toMatchObject({ source: "REDIS_URL" });
+    const sandboxLine = lines.find((line) => line.msg.startsWith("SANDBOX MODE:"));
+    expect(sandboxLine).toMatchObject({ level: 40, kpn: `http://127.0.0.1:${sandboxPort}` });
+    expect(JSON.stringify(lines)).not.toContain("stack-test-password");
+
+    const producer = new SmsProducer({ connection: redis.url, prefix });
+    try {
+      const { id } = await producer.send({ to: "0612345678", content: "Hallo vanuit de stack" });
+      const status = await waitFor(
+        async () => {
+          const current = await producer.status(id);
+          return current.state === "sent" ? current : undefined;
+        },
+        { timeoutMs: 30_000, description: "the SMS to be sent" },
+      );
+      expect(status.documentIds).toHaveLength(1);
+      expect(status.documentIds[0]).toMatch(/\S/);
+    } finally {
+      await producer.close();
+    }
+
+    const health = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+    expect(health.status).toBe(200);
+    await health.body?.cancel();
+    const dashboard = await fetch(`http://127.0.0.1:${dashboardPort}/api/queues`);
+    expect(dashboard.status).toBe(401);
+    await dashboard.body?.cancel();
+
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toBe(0);
+  });
+
+  it("exits 1 with one reason when only half of the KPN credentials are set", async () => {
+    const half = spawnStack({
+      REDIS_URL: redis.url,
+      KPN_CLIENT_ID: "only-the-id",
+      DASHBOARD_USER: "ops",
+      DASHBOARD_PASSWORD: "x",
+    });
+    expect(await half.exited).toBe(1);
+    expect(half.stderr().trim().split("\n")).toHaveLength(1);
+    expect(half.stderr()).toContain("KPN_CLIENT_SECRET is not set");
+  });
+});
