@@ -61,6 +61,9 @@ export interface PreparedSend {
   receipt: Omit<SendSmsReceipt, "deduplicated">;
 }
 
+/** No SMS segment holds more than 160 characters (GSM-7 alone), whatever the encoding. */
+const MAX_CHARACTERS_PER_SEGMENT = 160;
+
 /** Largest priority BullMQ accepts. */
 export const MAX_PRIORITY = 2_097_151;
 
@@ -135,7 +138,16 @@ export function prepareSend(input: SendSmsInput, options: ResolvedProducerOption
 
   let content: string | undefined;
   let plan: ReturnType<typeof planMessage> | undefined;
-  if (typeof input.content === "string" && input.content.length > 0) {
+  const longest = options.maxSegments * MAX_CHARACTERS_PER_SEGMENT;
+  if (typeof input.content === "string" && input.content.length > longest) {
+    // Certainly too long: no need to plan megabytes of text to say so.
+    issues.push(
+      customIssue(
+        "content",
+        `too long: ${input.content.length} characters is more than ${options.maxSegments} SMS segments`,
+      ),
+    );
+  } else if (typeof input.content === "string" && input.content.length > 0) {
     content = options.smartEncoding ? toGsmEquivalents(input.content) : input.content;
     plan = planMessage(content, options.maxContentLength);
     if (plan.segments > options.maxSegments) {

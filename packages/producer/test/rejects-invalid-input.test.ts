@@ -95,6 +95,17 @@ describe("send rejects bad input and enqueues nothing", () => {
     expect(await fixture.jobCount(fixture.queues(prefix).sms)).toBe(0);
   });
 
+  it("rejects megabytes of content without planning them", async () => {
+    const { sms, prefix } = fixture.producer();
+    const error = (await sms
+      .send({ ...valid, content: "x".repeat(5_000_000) })
+      .catch((e: unknown) => e)) as SmsValidationError;
+    expect(error.message).toMatch(
+      /^content: too long: 5000000 characters is more than 10 SMS segments$/,
+    );
+    expect(await fixture.jobCount(fixture.queues(prefix).sms)).toBe(0);
+  });
+
   it("rejects input that is not an object", async () => {
     const { sms } = fixture.producer();
     const error = (await sms
