@@ -61,7 +61,7 @@ const SEGMENT_UCS2_UNITS = 67;
 export function analyzeContent(text: string, options: AnalyzeContentOptions = {}): ContentAnalysis {
   assertText(text);
   const analysis: ContentAnalysis = measureContent(text);
-  if (options.smartEncoding === true) {
+  if (options?.smartEncoding === true) {
     const smart = replaceWithGsmEquivalents(text);
     analysis.smartEncoding = {
       text: smart.text,
