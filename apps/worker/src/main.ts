@@ -1,9 +1,12 @@
+import { constants } from "node:os";
 import { loadWorkerConfig, WorkerConfigError } from "./env.js";
 import { createLogger } from "./logger.js";
 import { startWorker } from "./start-worker.js";
 
-/** Exit code when a second signal arrives before the graceful shutdown is over. */
-const EXIT_FORCED = 130;
+/** Exit code when a second signal cuts the graceful shutdown short: 128 + the signal number, as shells report it. */
+function forcedExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 1);
+}
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadWorkerConfig>;
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
         { signal },
         "second signal: exiting at once, jobs in flight come back via stalled-job recovery",
       );
-      process.exit(EXIT_FORCED);
+      process.exit(forcedExitCode(signal));
     }
     stopping = true;
     logger.info({ signal }, "signal received: shutting down");

@@ -184,7 +184,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     } else {
       await running;
     }
-    if (ownsKpnClient) await kpnClient.close().catch(() => {});
+    if (ownsKpnClient) {
+      // Closing the client waits for requests in flight; after the grace time, don't wait.
+      const closed = kpnClient.close().catch(() => {});
+      if (outcome === "closed") await closed;
+    }
     await health.close();
     await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
     if (outcome === "timeout") {

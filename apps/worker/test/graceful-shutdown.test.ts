@@ -26,8 +26,9 @@ it("finishes the jobs in flight when closed, and takes no new ones", async () =>
     content: `afsluiten ${i}`,
   }));
   const { accepted } = await stack.producer.sendMany(inputs);
-  await waitFor(() => stack?.api.sandbox.stats().sendRequests === 5, {
-    description: "5 sends in flight",
+  // The sandbox takes 1.5 s to answer: five active jobs are five sends in flight.
+  await waitFor(async () => (await stack?.sms.getJobCounts("active"))?.active === 5, {
+    description: "5 jobs in flight",
   });
 
   await stack.worker.close();
@@ -41,4 +42,24 @@ it("finishes the jobs in flight when closed, and takes no new ones", async () =>
   expect(states.filter((state) => state === "waiting")).toHaveLength(3);
   expect(stack.api.sandbox.stats().sendRequests).toBe(5);
   await expect(fetch(`${stack.worker.healthUrl}/healthz`)).rejects.toThrow();
+});
+
+it("stops waiting after SHUTDOWN_GRACE_MS and leaves unfinished jobs to stalled-job recovery", async () => {
+  await stack?.close();
+  stack = await startStack({
+    redis,
+    label: "shutdown-grace",
+    faults: { latencyMs: 20_000 },
+    env: { SHUTDOWN_GRACE_MS: "300", KPN_TIMEOUT_MS: "15000" },
+  });
+  const { id } = await stack.producer.send({ to: "0612345678", content: "te traag" });
+  await waitFor(async () => (await stack?.sms.getJobCounts("active"))?.active === 1, {
+    description: "one job in flight",
+  });
+
+  const started = Date.now();
+  await stack.worker.close();
+  // Far below the sandbox's 20 s: close() did not wait for the send.
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(await (await stack.sms.getJob(id))?.getState()).toBe("active");
 });
