@@ -11,6 +11,11 @@ export interface CliConfig {
   defaultSender?: string;
   /** `KPN_MAX_CONTENT_LENGTH`: used to report parts. @default the producer's default (1000) */
   maxContentLength?: number;
+  /**
+   * `INIT_CWD`: where `pnpm sms-relay …` was typed (pnpm runs scripts from the workspace root),
+   * so that relative file names mean what the user meant.
+   */
+  invocationDir?: string;
 }
 
 const schema = z.object({
@@ -22,6 +27,7 @@ const schema = z.object({
   SMS_QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
   SMS_DEFAULT_SENDER: z.string().trim().min(1).optional(),
   KPN_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().optional(),
+  INIT_CWD: z.string().optional(),
 });
 
 /** Reads the CLI configuration; throws a {@link CliError} naming the bad variable. */
@@ -41,5 +47,6 @@ export function parseCliEnv(env: Record<string, string | undefined>): CliConfig 
     prefix: values.SMS_QUEUE_PREFIX,
     ...(values.SMS_DEFAULT_SENDER ? { defaultSender: values.SMS_DEFAULT_SENDER } : {}),
     ...(values.KPN_MAX_CONTENT_LENGTH ? { maxContentLength: values.KPN_MAX_CONTENT_LENGTH } : {}),
+    ...(values.INIT_CWD ? { invocationDir: values.INIT_CWD } : {}),
   };
 }

@@ -13,6 +13,6 @@ export interface CliIo {
   stderr: CliOutput;
   /** The environment (`process.env` in `main.ts`). */
   env: Record<string, string | undefined>;
-  /** Base of relative file paths. @default process.cwd() */
+  /** Base of relative file paths. @default `INIT_CWD` when pnpm set it, else process.cwd() */
   cwd?: string;
 }

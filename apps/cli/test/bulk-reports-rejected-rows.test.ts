@@ -120,3 +120,25 @@ describe("sms-relay bulk", () => {
     expect(run.stderr).toMatch(/cannot read .*does-not-exist\.csv: ENOENT/);
   });
 });
+
+describe("sms-relay bulk through `pnpm sms-relay`", () => {
+  it("reads a relative file name from where the command was typed (INIT_CWD)", async () => {
+    const redis = await startTestRedis();
+    const files = await scratchDir();
+    try {
+      await files.write("here.csv", "to,content\n0612345678,Hallo\n");
+      const prefix = redis.uniquePrefix("init-cwd");
+      const run = await cli(["bulk", "here.csv"], {
+        REDIS_URL: redis.url,
+        SMS_QUEUE_PREFIX: prefix,
+        INIT_CWD: files.dir,
+      });
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe("accepted 1, rejected 0\n");
+    } finally {
+      await files.cleanup();
+      await redis.close();
+    }
+  });
+});

@@ -73,7 +73,8 @@ Example file:
     const [file, ...extra] = positionals;
     if (file === undefined) throw usageError(this.name, "the CSV FILE is missing");
     if (extra.length > 0) throw usageError(this.name, "one FILE at a time");
-    const path = isAbsolute(file) ? file : resolve(context.io.cwd ?? process.cwd(), file);
+    const base = context.io.cwd ?? context.config.invocationDir ?? process.cwd();
+    const path = isAbsolute(file) ? file : resolve(base, file);
 
     const producer = await context.producer();
     const summary: BulkSummary = { accepted: [], rejected: [] };
