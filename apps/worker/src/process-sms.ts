@@ -187,6 +187,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       { outcome: "ok" },
       (performance.now() - requestStarted) / 1000,
     );
+    await released;
   }
 
   if (failureDeps.state.authFailures > 0) {

@@ -148,7 +148,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   worker.on("closing", () => readiness.setWorkerRunning(false));
 
   const health = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
-  const listening = await health.listen(config.healthPort, options.healthHost);
+  let listening: { url: string; port: number };
+  try {
+    listening = await health.listen(config.healthPort, options.healthHost);
+  } catch (error) {
+    // Nothing runs yet: undo what was built so that a caller in the same process leaks nothing.
+    await worker.close().catch(() => {});
+    await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
+    if (ownsKpnClient) await kpnClient.close().catch(() => {});
+    connection.disconnect();
+    throw new Error(`could not listen on HEALTH_PORT ${config.healthPort}: ${String(error)}`, {
+      cause: error,
+    });
+  }
   logger.info({ port: listening.port, url: listening.url }, "health server listening");
 
   const running = worker.run().catch((error: unknown) => {

@@ -1,8 +1,11 @@
+import { startTestRedis } from "@sms-relay/testing";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseWorkerEnv } from "../src/env.js";
 import { createHealthServer, type HealthServer } from "../src/health-server.js";
 import { createWorkerMetrics } from "../src/metrics.js";
 import { createReadiness } from "../src/readiness.js";
+import { startWorker } from "../src/start-worker.js";
 
 let server: HealthServer | undefined;
 
@@ -61,5 +64,27 @@ describe("health server", () => {
     const text = await registry.metrics();
     expect(text).toContain("sms_jobs_active");
     expect(text).not.toContain("process_cpu_user_seconds_total");
+  });
+});
+
+describe("startWorker", () => {
+  it("fails with a message naming HEALTH_PORT when the port is taken", async () => {
+    const redis = await startTestRedis();
+    const blocker = createHealthServer({ registry: new Registry() });
+    const { port } = await blocker.listen(0, "127.0.0.1");
+    try {
+      const config = parseWorkerEnv({
+        REDIS_URL: redis.url,
+        SMS_QUEUE_PREFIX: redis.uniquePrefix("port"),
+        KPN_CLIENT_ID: "id",
+        KPN_CLIENT_SECRET: "secret",
+        HEALTH_PORT: String(port),
+        LOG_LEVEL: "silent",
+      });
+      await expect(startWorker({ config, healthHost: "127.0.0.1" })).rejects.toThrow(/HEALTH_PORT/);
+    } finally {
+      await blocker.close();
+      await redis.close();
+    }
   });
 });
