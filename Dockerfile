@@ -43,7 +43,8 @@ RUN pnpm install --prod --frozen-lockfile --offline \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=builder --chown=node:node /repo /app
+# Owned by root and so read-only to the user that runs the app.
+COPY --from=builder /repo /app
 # The node image's unprivileged user.
 USER node
 

@@ -8,7 +8,7 @@ import type { Logger } from "pino";
 import { createBasicAuth } from "./basic-auth.js";
 import type { DashboardCredentials } from "./env.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
-import { createReadOnlyGuard } from "./read-only.js";
+import { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";
 
 /** Options of {@link createDashboard}. */
 export interface DashboardOptions {
@@ -21,7 +21,11 @@ export interface DashboardOptions {
   prefix?: string;
   /** Basic auth credentials, or `false` for none (then anyone who can reach the port can use it). */
   auth: DashboardCredentials | false;
-  /** Refuse every write (403) and hide the write buttons. @default false */
+  /**
+   * Refuse every write (403) and hide the write buttons. Even when false, editing job data and
+   * adding jobs are refused, as the browser only holds masked numbers.
+   * @default false
+   */
   readOnly?: boolean;
   /** Where warnings go (Redis connection errors, auth off). @default no logging */
   logger?: Logger;
@@ -102,8 +106,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
   });
   if (auth) app.use(createBasicAuth(auth));
-  if (readOnly) app.use(createReadOnlyGuard());
-  app.use("/", serverAdapter.getRouter());
+  app.use(readOnly ? createReadOnlyGuard() : createMaskedDataGuard());
+  const board = serverAdapter.getRouter() as Express;
+  // bull-board runs its own Express app, which would announce itself on every response.
+  board.disable("x-powered-by");
+  app.use("/", board);
 
   return {
     app,

@@ -8,9 +8,9 @@ export {
 } from "./env.js";
 export { maskNumber, maskNumbersInText, maskPhoneNumbers } from "./mask-phone-numbers.js";
 export { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
-export { createReadOnlyGuard } from "./read-only.js";
 export {
   type RunningDashboard,
   type StartDashboardConfig,
   startDashboard,
 } from "./start-dashboard.js";
+export { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";

@@ -48,6 +48,7 @@ describe("basic auth", () => {
 
     const api = await fetch(`${dashboard.url}/api/queues`, { headers: authorized });
     expect(api.status).toBe(200);
+    expect(api.headers.get("x-powered-by")).toBeNull();
     const body = (await api.json()) as { queues: { name: string }[] };
     expect(body.queues.map((queue) => queue.name).sort()).toEqual(["sms", "sms-dead-letter"]);
   });
