@@ -46,7 +46,9 @@ export async function startRedisChild(options: RedisChildOptions): Promise<Redis
       "--maxmemory-policy",
       "noeviction",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Its own process group: Ctrl-C in the terminal reaches the stack, which then stops Redis
+    // last, after the worker has finished with it.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
