@@ -22,9 +22,8 @@ export class CliError extends Error {
   }
 }
 
-/** A wrong command line: exits 2 and points at `--help`. */
+/** A wrong command line: exits 2 and points at the `--help` of `command` (`""`: the overview). */
 export function usageError(command: string, message: string): CliError {
-  return new CliError("CLI_USAGE", `${message} (see: sms-relay ${command} --help)`.trim(), {
-    exitCode: EXIT.usage,
-  });
+  const help = command === "" ? "sms-relay --help" : `sms-relay ${command} --help`;
+  return new CliError("CLI_USAGE", `${message} (see: ${help})`, { exitCode: EXIT.usage });
 }

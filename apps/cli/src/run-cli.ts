@@ -82,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (!found) {
       const group = first === "dlq" ? "dlq list|redrive|purge" : "";
       throw usageError(
-        "--help",
+        "",
         `unknown command "${argv.slice(0, first === "dlq" ? 2 : 1).join(" ")}"${group ? `: expected ${group}` : ""}`,
       );
     }

@@ -122,7 +122,10 @@ describe("sms-relay dlq", () => {
   it.each([
     [["dlq", "redrive"], "give the IDs"],
     [["dlq", "purge", "--all", "sms-a"], "not both"],
-    [["dlq", "drop"], 'unknown command "dlq drop"'],
+    [
+      ["dlq", "drop"],
+      'unknown command "dlq drop": expected dlq list|redrive|purge (see: sms-relay --help)',
+    ],
     [["dlq", "list", "--limit", "0"], "--limit"],
   ])("rejects the command line %j with exit 2", async (argv, message) => {
     const run = await cli(argv, env);

@@ -76,6 +76,12 @@ describe("sms-relay send", () => {
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("exits 2 on an unknown command, pointing at the overview", async () => {
+    const run = await cli(["sned", "--to", "0612345678", "Hallo"], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('sms-relay: unknown command "sned" (see: sms-relay --help)\n');
+  });
+
   it("prints help on --help without touching Redis", async () => {
     const run = await cli(["send", "--help"], { REDIS_URL: "redis://127.0.0.1:1" });
     expect(run.code).toBe(0);
