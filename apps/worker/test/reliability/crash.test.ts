@@ -2,6 +2,7 @@ import { waitFor } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSms, type Rig, startRig } from "../support/rig.js";
 import { readLedger } from "../support/sandbox-ledger.js";
+import { printSummary } from "../support/summary.js";
 
 const TOTAL = 1_000;
 const CONCURRENCY = 10;
@@ -41,11 +42,12 @@ describe.sequential("a worker killed mid-run", () => {
       { timeoutMs: 60_000, intervalMs: 20, description: "a quarter of the SMS sent" },
     );
     const activeAtKill = (await queues.sms.getJobCounts("active")).active ?? 0;
-    victim.signal("SIGKILL");
+    const killedAt = victim.signal("SIGKILL");
     expect((await victim.exited).signal).toBe("SIGKILL");
 
     // Lock expiry (30 s) plus the stalled check interval (30 s), with room for a loaded machine.
     const report = await queues.settle(ids, 150_000);
+    const recoveredMs = Date.now() - killedAt;
     expect(
       report.missing,
       `${JSON.stringify(report.counts)}\n${await queues.describe(report.missing)}\n${survivor.describe()}`,
@@ -56,6 +58,13 @@ describe.sequential("a worker killed mid-run", () => {
     expect(survivor.exit(), survivor.describe()).toBeUndefined();
 
     const ledger = readLedger(rig.sandbox.received());
+    printSummary("crash", {
+      activeAtKill,
+      recoveredMs,
+      sent: report.sent.size,
+      dead: report.dead.size,
+      duplicates: ledger.duplicates,
+    });
     expect(
       ledger.duplicates,
       `duplicates: ${ledger.duplicateExamples.join("\n")} (${activeAtKill} jobs active at the kill)`,

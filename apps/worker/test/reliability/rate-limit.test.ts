@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSms, type Rig, startRig } from "../support/rig.js";
 import { busiestWindow } from "../support/sandbox-ledger.js";
+import { printSummary } from "../support/summary.js";
 
 const TOTAL = 400;
 const LIMIT = 50;
@@ -48,14 +49,20 @@ describe.sequential("a rate limit shared by three workers", () => {
     const times = rig.sandbox.requests().map((request) => request.at);
     expect(times.length).toBeGreaterThanOrEqual(TOTAL);
     const busiest = busiestWindow(times, 1_000);
+    const first = Math.min(...times);
+    const last = Math.max(...times);
+    const rate = (times.length - 1) / ((last - first) / 1_000);
+    printSummary("rate-limit", {
+      sends: times.length,
+      busiest: busiest.count,
+      spanMs: last - first,
+      rate,
+    });
     expect(
       busiest.count,
       `${busiest.count} sends in the second from ${new Date(busiest.start).toISOString()}`,
     ).toBeLessThanOrEqual(LIMIT);
 
-    const first = Math.min(...times);
-    const last = Math.max(...times);
-    const rate = (times.length - 1) / ((last - first) / 1_000);
     expect(rate, `${times.length} sends in ${last - first} ms`).toBeGreaterThanOrEqual(MIN_RATE);
   }, 180_000);
 });

@@ -1,6 +1,8 @@
 import { sleep, waitFor } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSms, type Rig, type SmsInput, startRig } from "../support/rig.js";
+import { readLedger } from "../support/sandbox-ledger.js";
+import { printSummary } from "../support/summary.js";
 
 const TOTAL = 800;
 const LANES = 4;
@@ -99,6 +101,7 @@ describe.sequential("Redis killed and restarted mid-run", () => {
     restarted = true;
 
     await sending;
+    const outageEndedAt = Date.now();
     expect(
       log.acknowledgedAfterRestart,
       JSON.stringify({ ...log, acknowledged: undefined }),
@@ -112,6 +115,18 @@ describe.sequential("Redis killed and restarted mid-run", () => {
       `${JSON.stringify(report.counts)}\n${await active.queues.describe(report.missing)}\n` +
         workers.map((worker) => worker.describe()).join("\n"),
     ).toEqual([]);
+    printSummary("redis-restart", {
+      acknowledged: log.acknowledged.length,
+      acknowledgedAfterRestart: log.acknowledgedAfterRestart,
+      rejected: log.rejected,
+      hung: log.hung,
+      settledMsAfterSending: Date.now() - outageEndedAt,
+      sent: report.sent.size,
+      dead: report.dead.size,
+      missing: report.missing.length,
+      // Not asserted: a job in flight when Redis died may be sent again (at-least-once).
+      duplicatesAtApi: readLedger(active.sandbox.received()).duplicates,
+    });
     expect(report.both).toEqual([]);
     expect([...report.dead.values()]).toEqual([]);
 

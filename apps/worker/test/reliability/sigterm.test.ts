@@ -2,6 +2,7 @@ import { waitFor } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSms, type Rig, startRig } from "../support/rig.js";
 import { readLedger } from "../support/sandbox-ledger.js";
+import { printSummary } from "../support/summary.js";
 
 const TOTAL = 600;
 const GRACE_MS = 3_000;
@@ -59,6 +60,13 @@ describe.sequential("SIGTERM to a busy worker", () => {
     expect((await queues.sms.getJobCounts("active")).active).toBe(0);
 
     const ledger = readLedger(rig.sandbox.received());
+    printSummary("sigterm", {
+      exitMs: exit.at - signalledAt,
+      exitCode: exit.code,
+      sent: report.sent.size,
+      dead: report.dead.size,
+      duplicates: ledger.duplicates,
+    });
     expect(ledger.duplicates, ledger.duplicateExamples.join("\n")).toBe(0);
     expect(ledger.arrivals.size).toBe(TOTAL);
   }, 180_000);

@@ -67,6 +67,8 @@ export class QueueOutcomes {
     this.#connection.on("error", () => {});
     this.sms = new Queue(SMS_QUEUE_NAME, { connection: this.#connection, prefix });
     this.deadLetter = new Queue(DEAD_LETTER_QUEUE_NAME, { connection: this.#connection, prefix });
+    // Connection errors are expected while Redis is down; the reads retry once it is back.
+    for (const queue of [this.sms, this.deadLetter]) queue.on("error", () => {});
   }
 
   /** Counts of the `sms` queue by state. */
