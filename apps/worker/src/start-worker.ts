@@ -123,7 +123,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const worker = new Worker(SMS_QUEUE, processor, {
     connection,
     prefix: config.queuePrefix,
-    name: `${hostname()}:${process.pid}`.replaceAll(":", "-"),
+    name: `${hostname()}-${process.pid}`,
     autorun: false,
     concurrency: config.concurrency,
     removeOnComplete: { age: config.keepCompletedSeconds },
