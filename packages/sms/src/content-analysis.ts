@@ -113,17 +113,21 @@ function countUcs2Segments(text: string): number {
   if (length <= SINGLE_UCS2_UNITS) return 1;
   let segments = 0;
   let start = 0;
+  // The last grapheme boundary at or before `start`: `start` is one unless an oversized
+  // grapheme was cut between code points.
+  let clusterStart = 0;
   while (start < length) {
     segments++;
     const end = start + SEGMENT_UCS2_UNITS;
     if (end >= length) break;
-    let cut = graphemeBoundaryAtOrBefore(text, end, start);
+    let cut = graphemeBoundaryAtOrBefore(text, end, start, clusterStart);
     // CR LF is one grapheme, yet two independent characters on the air: a segment edge
     // between them breaks nothing, and Twilio's calculator counts it that way.
     if (cut !== end && text.charCodeAt(end - 1) === 0x0d && text.charCodeAt(end) === 0x0a) {
       cut = end;
     }
     if (cut === start) cut = codePointBoundaryAtOrBefore(text, end);
+    else clusterStart = cut;
     start = cut;
   }
   return segments;

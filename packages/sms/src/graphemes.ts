@@ -68,18 +68,34 @@ export function isObviousBoundary(text: string, position: number): boolean {
   return STARTS_CLUSTER[text.charCodeAt(position)] === 1 && !mayPrepend(text, position);
 }
 
-/** How far back to look for an obvious boundary before segmenting from `floor` instead. */
+/** How far back to look for an obvious boundary before segmenting from a known one. */
 const ANCHOR_SEARCH_UNITS = 32;
 
 /**
- * The greatest grapheme boundary `b` with `floor < b <= position`, or `floor` when there is
- * none (the grapheme starting at `floor` reaches past `position`). `floor` must be a boundary:
- * segmenting from a boundary gives the same boundaries as segmenting the whole text.
+ * How far back a cluster start is still segmented from. Only a single grapheme of thousands of
+ * code units (pathological text) is longer; inside one, segmenting from `floor` instead can
+ * pair regional indicators differently, which costs at worst an odd cut in that text.
  */
-export function graphemeBoundaryAtOrBefore(text: string, position: number, floor: number): number {
+const MAX_RESEGMENT_UNITS = 4096;
+
+/**
+ * The greatest grapheme boundary `b` with `floor < b <= position`, or `floor` when there is
+ * none (the grapheme at `floor` reaches past `position`).
+ *
+ * `clusterStart` (default `floor`) must be a boundary at or before `floor`: segmenting from a
+ * boundary gives the same boundaries as segmenting the whole text, segmenting from inside a
+ * grapheme may not. It differs from `floor` only after a grapheme too long for its window was
+ * cut between code points.
+ */
+export function graphemeBoundaryAtOrBefore(
+  text: string,
+  position: number,
+  floor: number,
+  clusterStart = floor,
+): number {
   if (position <= floor) return floor;
   if (isObviousBoundary(text, position)) return position;
-  let anchor = floor;
+  let anchor = floor - clusterStart <= MAX_RESEGMENT_UNITS ? clusterStart : floor;
   const lowest = Math.max(floor + 1, position - ANCHOR_SEARCH_UNITS);
   for (let candidate = position - 1; candidate >= lowest; candidate--) {
     if (isObviousBoundary(text, candidate)) {
@@ -98,9 +114,14 @@ export function graphemeBoundaryAtOrBefore(text: string, position: number, floor
   return best;
 }
 
-/** Whether `position` is a grapheme boundary; `floor` (< position) must be one. */
-export function isGraphemeBoundary(text: string, position: number, floor: number): boolean {
-  return graphemeBoundaryAtOrBefore(text, position, floor) === position;
+/** Whether `position` is a grapheme boundary; see {@link graphemeBoundaryAtOrBefore}. */
+export function isGraphemeBoundary(
+  text: string,
+  position: number,
+  floor: number,
+  clusterStart = floor,
+): boolean {
+  return graphemeBoundaryAtOrBefore(text, position, floor, clusterStart) === position;
 }
 
 /** The greatest position `c <= position` that does not fall inside a surrogate pair. */

@@ -53,40 +53,61 @@ export function splitContent(text: string, maxLength: number): string[] {
   // The last fifth of the window: a whitespace cut must leave a part at least this long.
   const shortestWhitespacePart = maxLength - Math.floor(maxLength / 5);
   let start = 0;
+  // The last grapheme boundary at or before `start`: `start` is one unless a grapheme longer
+  // than `maxLength` was cut between code points.
+  let clusterStart = 0;
   while (length - start > maxLength) {
-    const windowEnd = start + maxLength;
-    const atWhitespace = findWhitespaceCut(text, start, start + shortestWhitespacePart, windowEnd);
+    const window: CutWindow = {
+      start,
+      clusterStart,
+      lowest: start + shortestWhitespacePart,
+      end: start + maxLength,
+    };
+    const atWhitespace = findWhitespaceCut(text, window);
     if (atWhitespace !== undefined) {
       parts.push(text.slice(start, atWhitespace.end));
       start = atWhitespace.next;
+      clusterStart = start;
     } else {
-      const end = findGraphemeCut(text, start, windowEnd);
-      parts.push(text.slice(start, end));
-      start = end;
+      const cut = findGraphemeCut(text, window);
+      parts.push(text.slice(start, cut.end));
+      start = cut.end;
+      if (cut.atBoundary) clusterStart = start;
     }
   }
   if (start < length) parts.push(text.slice(start));
   return parts;
 }
 
+/** Where the next part starts, and the range its end must fall in. */
+interface CutWindow {
+  /** The part's start. */
+  start: number;
+  /** The last grapheme boundary at or before `start`. */
+  clusterStart: number;
+  /** The lowest position a whitespace cut may be found at: the last fifth of the window. */
+  lowest: number;
+  /** `start + maxLength`. */
+  end: number;
+}
+
 /**
- * The last whitespace run that starts a cut in `[lowest, windowEnd]`: the part ends where the
- * run starts, the next part starts after it. Both ends must be grapheme boundaries (a space
- * can carry a combining mark); `start` always is one.
+ * The last whitespace run that starts a cut in `[lowest, end]`: the part ends where the run
+ * starts, the next part starts after it. Both ends must be grapheme boundaries (a space can
+ * carry a combining mark).
  */
 function findWhitespaceCut(
   text: string,
-  start: number,
-  lowest: number,
-  windowEnd: number,
+  window: CutWindow,
 ): { end: number; next: number } | undefined {
-  for (let position = windowEnd; position >= lowest; position--) {
+  const { start, clusterStart } = window;
+  for (let position = window.end; position >= window.lowest; position--) {
     if (!isCuttableWhitespace(text, position)) continue;
     let end = position;
     while (end > start && isCuttableWhitespace(text, end - 1)) end--;
     // Whitespace all the way back to the start of the part: no text to end a part with.
     if (end === start) return undefined;
-    if (!isGraphemeBoundary(text, end, start)) {
+    if (!isGraphemeBoundary(text, end, start, clusterStart)) {
       position = end;
       continue;
     }
@@ -99,9 +120,10 @@ function findWhitespaceCut(
 }
 
 /** The last grapheme boundary in the window, or a code point cut in an oversized grapheme. */
-function findGraphemeCut(text: string, start: number, windowEnd: number): number {
-  const boundary = graphemeBoundaryAtOrBefore(text, windowEnd, start);
-  if (boundary > start) return boundary;
-  const cut = codePointBoundaryAtOrBefore(text, windowEnd);
-  return cut > start ? cut : windowEnd;
+function findGraphemeCut(text: string, window: CutWindow): { end: number; atBoundary: boolean } {
+  const { start, end } = window;
+  const boundary = graphemeBoundaryAtOrBefore(text, end, start, window.clusterStart);
+  if (boundary > start) return { end: boundary, atBoundary: true };
+  const cut = codePointBoundaryAtOrBefore(text, end);
+  return { end: cut > start ? cut : end, atBoundary: false };
 }

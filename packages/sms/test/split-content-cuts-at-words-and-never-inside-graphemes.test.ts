@@ -42,6 +42,11 @@ describe("splitContent", () => {
     expect(splitContent(family, 4)).toEqual(["👨‍", "👩‍", "👧‍", "👦"]);
   });
 
+  it("pairs regional indicators as in the whole text after cutting an oversized grapheme", () => {
+    // U+0600 (a Prepend character) glues itself to the first flag: one grapheme of 5 units.
+    expect(splitContent("\u0600🇧🇪🇧🇪", 4)).toEqual(["\u0600🇧", "🇪", "🇧🇪"]);
+  });
+
   it("cuts a surrogate pair only when maxLength is 1, where no code point fits", () => {
     expect(splitContent("😀", 1)).toEqual(["\ud83d", "\ude00"]);
     expect(splitContent("😀", 2)).toEqual(["😀"]);

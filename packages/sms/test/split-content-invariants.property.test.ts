@@ -111,6 +111,10 @@ it("keeps every invariant around giant graphemes and whitespace-only stretches",
     fc.integer({ min: 1, max: 30 }).map((n) => `e${"\u0301".repeat(n)}`),
     fc.integer({ min: 1, max: 8 }).map((n) => Array(n).fill("👩").join("\u200d")),
     fc.integer({ min: 1, max: 20 }).map((n) => " ".repeat(n)),
+    // Prepend characters glue onto the flag; a cut inside it must not re-pair the flags after.
+    fc
+      .tuple(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 6 }))
+      .map(([n, flags]) => `${"\u0600".repeat(n)}${"🇧🇪".repeat(flags + 1)}`),
   );
   const text = fc.array(piece, { maxLength: 30, size: "max" }).map((xs) => xs.join(""));
   fc.assert(
