@@ -1,19 +1,23 @@
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ViteUserConfig } from "vitest/config";
 
 const resultsDir = fileURLToPath(new URL("./.vitest-results/", import.meta.url));
 
 /**
- * Settings every package's vitest.config.ts starts from: real Redis and HTTP make tests slower than
- * pure unit tests, and each package also writes a JSON report that `pnpm test` sums up at the end.
+ * Test settings every package starts from (pass its config's `import.meta.url`): real Redis and
+ * HTTP servers make tests slower than pure unit tests, and each package writes a JSON report that
+ * `pnpm test` sums up in its closing line.
  */
-export function sharedTestConfig(packageDir: string): ViteUserConfig["test"] {
+export function sharedTestConfig(configUrl: string) {
+  const name = basename(dirname(fileURLToPath(configUrl)));
   return {
     include: ["test/**/*.test.ts"],
-    pool: "forks",
+    pool: "forks" as const,
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    reporters: ["default", ["json", { outputFile: `${resultsDir}${basename(packageDir)}.json` }]],
+    reporters: ["default", ["json", { outputFile: `${resultsDir}${name}.json` }]] as [
+      "default",
+      ["json", { outputFile: string }],
+    ],
   };
 }
