@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readMetric } from "../support/prometheus.js";
-import { busiestWindow, readLedger } from "../support/sandbox-ledger.js";
+import { busiestWindow, documentIdProblems, readLedger } from "../support/sandbox-ledger.js";
 
 // The reliability tests are only as good as their measurements; these pin the measuring tools.
 describe("reliability measurements", () => {
@@ -29,7 +29,7 @@ describe("reliability measurements", () => {
     expect(readMetric("", "sms_sent_total")).toBe(0);
   });
 
-  it("counts a message received twice as one duplicate", () => {
+  it("counts repeats of a message as duplicates and ties document ids to their messages", () => {
     const send = (documentId: string, content: string) => ({
       documentId,
       path: "/communication/kpn/sms/send",
@@ -42,5 +42,24 @@ describe("reliability measurements", () => {
     expect(ledger.duplicates).toBe(2);
     expect(ledger.documentIds.size).toBe(4);
     expect(ledger.arrivals.size).toBe(2);
+
+    const sms = { to: "+31612345678", sender: "RelayTest" };
+    expect(
+      documentIdProblems(ledger, [
+        { id: "1", ...sms, content: "a", documentIds: ["d1", "d3"] },
+        { id: "2", ...sms, content: "b", documentIds: ["d2"] },
+      ]),
+    ).toEqual([]);
+    expect(
+      documentIdProblems(ledger, [
+        { id: "3", ...sms, content: "a", documentIds: ["d2"] },
+        { id: "4", ...sms, content: "b", documentIds: ["d9"] },
+        { id: "5", ...sms, content: "b", documentIds: [] },
+      ]),
+    ).toEqual([
+      expect.stringContaining("3: d2 belongs to"),
+      "4: d9 was never issued",
+      "5: no documentIds",
+    ]);
   });
 });

@@ -2,8 +2,8 @@ import type { ReceivedSend } from "@sms-relay/kpn-sandbox";
 
 /** What the sandbox saw, reduced to what the reliability checks need. */
 export interface SandboxLedger {
-  /** Every `document_id` the sandbox issued. */
-  documentIds: Set<string>;
+  /** Every `document_id` the sandbox issued, with the keys of the messages it was issued for. */
+  documentIds: Map<string, string[]>;
   /** How often each message (sender, recipient, content) arrived. */
   arrivals: Map<string, number>;
   /** Arrivals beyond the first, summed over all messages. */
@@ -22,14 +22,14 @@ export function messageKey(sender: string, mobileNumber: string, content: string
  * (sender, recipient, content) arriving twice means one SMS reached the phone twice.
  */
 export function readLedger(received: readonly ReceivedSend[]): SandboxLedger {
-  const documentIds = new Set<string>();
+  const documentIds = new Map<string, string[]>();
   const arrivals = new Map<string, number>();
   for (const send of received) {
-    documentIds.add(send.documentId);
-    for (const message of send.messages) {
-      const key = messageKey(send.sender, message.mobileNumber, message.content);
-      arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
-    }
+    const keys = send.messages.map((message) =>
+      messageKey(send.sender, message.mobileNumber, message.content),
+    );
+    documentIds.set(send.documentId, keys);
+    for (const key of keys) arrivals.set(key, (arrivals.get(key) ?? 0) + 1);
   }
   let duplicates = 0;
   const duplicateExamples: string[] = [];
@@ -59,4 +59,35 @@ export function busiestWindow(
     if (end - start > best.count) best = { count: end - start, start: from };
   }
   return best;
+}
+
+/** A sent SMS as the test enqueued it, with the document ids its job returned. */
+export interface SentSms {
+  id: string;
+  to: string;
+  content: string;
+  sender: string;
+  documentIds: readonly string[] | undefined;
+}
+
+/**
+ * What is wrong with the document ids sent jobs returned: none at all, one the API never issued,
+ * or one the API issued for another SMS. Empty when every job names the API's record of itself.
+ * The SMS must fit in one part (the tests' do), so its content is the whole message.
+ */
+export function documentIdProblems(ledger: SandboxLedger, sent: Iterable<SentSms>): string[] {
+  const problems: string[] = [];
+  for (const sms of sent) {
+    if (!sms.documentIds || sms.documentIds.length === 0) {
+      problems.push(`${sms.id}: no documentIds`);
+      continue;
+    }
+    const key = messageKey(sms.sender, sms.to, sms.content);
+    for (const documentId of sms.documentIds) {
+      const keys = ledger.documentIds.get(documentId);
+      if (!keys) problems.push(`${sms.id}: ${documentId} was never issued`);
+      else if (!keys.includes(key)) problems.push(`${sms.id}: ${documentId} belongs to ${keys}`);
+    }
+  }
+  return problems;
 }
