@@ -1,7 +1,15 @@
 import type { SandboxFaults } from "@sms-relay/kpn-sandbox";
 import { waitFor } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSms, type Rig, type SmsInput, startRig } from "../support/rig.js";
+import { findLogLeaks } from "../support/log-leaks.js";
+import {
+  CONTENT_MARKER,
+  makeSms,
+  type Rig,
+  type SmsInput,
+  startRig,
+  TEST_CLIENT_SECRET,
+} from "../support/rig.js";
 import { documentIdProblems, readLedger } from "../support/sandbox-ledger.js";
 import { printSummary } from "../support/summary.js";
 
@@ -147,6 +155,7 @@ describe.sequential("chaos at the KPN API", () => {
     const stats = rig.sandbox.stats();
     printSummary("chaos", {
       settledMs,
+      logLines: workers.reduce((sum, worker) => sum + worker.logs.length, 0),
       sent: sentIds.length,
       dead: deadIds.length,
       duplicates: ledger.duplicates,
@@ -160,6 +169,13 @@ describe.sequential("chaos at the KPN API", () => {
       ledger.duplicates,
       `duplicates at the API: ${ledger.duplicateExamples.join("\n")}`,
     ).toBeLessThanOrEqual(ambiguous);
+
+    // Hundreds of warnings were logged; none may give away the secret, a number or a text.
+    const leaks = findLogLeaks(workers, {
+      secrets: [TEST_CLIENT_SECRET],
+      contentMarker: CONTENT_MARKER,
+    });
+    expect(leaks.slice(0, 5)).toEqual([]);
 
     // The run did meet the faults it claims to survive.
     expect(stats.byStatus["429"] ?? 0).toBeGreaterThan(50);

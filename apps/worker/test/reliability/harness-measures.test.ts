@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { findLogLeaks } from "../support/log-leaks.js";
 import { readMetric } from "../support/prometheus.js";
 import { busiestWindow, documentIdProblems, readLedger } from "../support/sandbox-ledger.js";
 
@@ -60,6 +61,30 @@ describe("reliability measurements", () => {
       expect.stringContaining("3: d2 belongs to"),
       "4: d9 was never issued",
       "5: no documentIds",
+    ]);
+  });
+
+  it("finds secrets, full phone numbers and message content in worker output", () => {
+    const worker = (lines: Array<Record<string, unknown>>, other: string[] = []) => ({
+      name: "w",
+      logs: lines,
+      otherOutput: other,
+    });
+    const check = { secrets: ["s3cret"], contentMarker: "your code is" };
+    const clean = worker([{ msg: "send failed", to: "+316****5678", status: 503 }]);
+    expect(findLogLeaks([clean], check)).toEqual([]);
+    const leaky = worker(
+      [
+        { msg: "send failed", to: "+31612345678" },
+        { msg: "hi", content: "your code is 1" },
+      ],
+      ["token request with s3cret\n", "number 0612345678\n"],
+    );
+    expect(findLogLeaks([leaky], check).map((finding) => finding.split(" in ")[0])).toEqual([
+      "w: phone number",
+      "w: message content",
+      "w: secret",
+      "w: phone number",
     ]);
   });
 });

@@ -1,6 +1,14 @@
 import { sleep, waitFor } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSms, type Rig, type SmsInput, startRig } from "../support/rig.js";
+import { findLogLeaks } from "../support/log-leaks.js";
+import {
+  CONTENT_MARKER,
+  makeSms,
+  type Rig,
+  type SmsInput,
+  startRig,
+  TEST_CLIENT_SECRET,
+} from "../support/rig.js";
 import { readLedger } from "../support/sandbox-ledger.js";
 import { printSummary } from "../support/summary.js";
 
@@ -96,7 +104,15 @@ describe.sequential("Redis killed and restarted mid-run", () => {
       description: "250 SMS acknowledged before the outage",
     });
     await active.redis.stop({ hard: true });
-    await sleep(2_000);
+    const outageStartedAt = Date.now();
+    // An orchestrator must see the workers as not ready while they cannot reach Redis.
+    for (const worker of workers) {
+      await waitFor(async () => (await worker.readyStatus()) === 503, {
+        timeoutMs: 5_000,
+        description: `/readyz of worker ${worker.name} to answer 503 during the outage`,
+      });
+    }
+    await sleep(Math.max(0, 2_000 - (Date.now() - outageStartedAt)));
     await active.redis.start();
     restarted = true;
 
@@ -129,6 +145,10 @@ describe.sequential("Redis killed and restarted mid-run", () => {
     });
     expect(report.both).toEqual([]);
     expect([...report.dead.values()]).toEqual([]);
+
+    expect(
+      findLogLeaks(workers, { secrets: [TEST_CLIENT_SECRET], contentMarker: CONTENT_MARKER }),
+    ).toEqual([]);
 
     // The same processes are still there and ready: they reconnected rather than exited.
     for (const worker of workers) {

@@ -76,10 +76,11 @@ describe.sequential("SIGTERM to a busy worker", () => {
   it("exits 0 at the grace time when sends outlast it; the next worker finishes them", async () => {
     if (!rig) throw new Error("the rig did not start");
     const queues = rig.queues;
-    // Only the worker under test may take the jobs of this part.
+    // Only the worker under test may take the jobs of this part. (SIGINT, as from Ctrl-C, must
+    // shut down the same way.)
     for (const worker of rig.workers) {
       if (worker.exit()) continue;
-      worker.signal("SIGTERM");
+      worker.signal("SIGINT");
       expect(await worker.exited, worker.describe()).toMatchObject({ code: 0, signal: null });
     }
     // Every send is accepted and then never answered: the worker cannot finish any in time.

@@ -55,8 +55,15 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+/** Credentials the sandbox accepts; distinctive, so that a leak into the logs can be found. */
+export const TEST_CLIENT_ID = "reliability-client";
+export const TEST_CLIENT_SECRET = "reliability-secret-4f9d2c";
+
 /** The sender every test SMS carries. */
 export const TEST_SENDER = "RelayTest";
+
+/** Words in every test SMS's content, to find content in the logs. */
+export const CONTENT_MARKER = "your code is";
 
 /**
  * `count` SMS, each with content no other SMS of the run has, so that a duplicate at the
@@ -67,7 +74,7 @@ export function makeSms(label: string, count: number, offset = 0): SmsInput[] {
     const n = offset + index;
     return {
       to: `+3161${String(n % 10_000_000).padStart(7, "0")}`,
-      content: `${label} #${n}: your code is ${String((n * 7919) % 1_000_000).padStart(6, "0")}`,
+      content: `${label} #${n}: ${CONTENT_MARKER} ${String((n * 7919) % 1_000_000).padStart(6, "0")}`,
       sender: TEST_SENDER,
     };
   });
@@ -82,8 +89,8 @@ export function baseWorkerEnv(redisUrl: string, prefix: string, kpnBaseUrl: stri
     REDIS_URL: redisUrl,
     SMS_QUEUE_PREFIX: prefix,
     KPN_BASE_URL: kpnBaseUrl,
-    KPN_CLIENT_ID: "sandbox",
-    KPN_CLIENT_SECRET: "sandbox",
+    KPN_CLIENT_ID: TEST_CLIENT_ID,
+    KPN_CLIENT_SECRET: TEST_CLIENT_SECRET,
     KPN_MAX_CONTENT_LENGTH: "160",
     KPN_TIMEOUT_MS: "1000",
     WORKER_CONCURRENCY: "20",
@@ -117,8 +124,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     const prefix = redis.uniquePrefix(options.label);
 
     const sandbox = createSandbox({
-      clientId: "sandbox",
-      clientSecret: "sandbox",
+      clientId: TEST_CLIENT_ID,
+      clientSecret: TEST_CLIENT_SECRET,
       maxContentLength: options.sandboxMaxContentLength ?? 160,
       faults: options.faults ?? {},
     });

@@ -33,6 +33,8 @@ export interface WorkerProcess {
   readonly exited: Promise<WorkerExit>;
   /** The exit, once it happened. */
   exit(): WorkerExit | undefined;
+  /** The status `/readyz` answers now. */
+  readyStatus(): Promise<number>;
   /** Resolves once `/readyz` answers 200; rejects if the process exits first. */
   ready(timeoutMs?: number): Promise<void>;
   /** Sum of every series of a counter or gauge on `/metrics`. */
@@ -116,6 +118,11 @@ export function spawnWorker(
     otherOutput,
     exited,
     exit: () => exitInfo,
+    async readyStatus() {
+      const response = await fetchHealth("/readyz");
+      await response.body?.cancel();
+      return response.status;
+    },
     async ready(timeoutMs = 30_000) {
       let exitedEarly = false;
       try {
