@@ -40,7 +40,7 @@ function tooLong(content: string): string {
 }
 
 /**
- * 2,000 SMS through an API that fails a third of all sends in every way the real gateway does:
+ * 2,000 SMS through an API that fails a quarter of all sends in every way the real gateway does:
  * throttling with and without Retry-After, unavailability, resets and hangs before and after the
  * message was accepted, and 500s after the message went out.
  */
@@ -133,7 +133,8 @@ describe.sequential("chaos at the KPN API", () => {
         error: { status: 400 },
       });
     }
-    // Retryable failures are retried; with 10 attempts at a 30 % failure rate, all get through.
+    // Retryable failures are retried; with 10 attempts against faults on a quarter of all sends,
+    // every SMS the API accepts gets through.
     const deadButSendable = deadIds.filter((id) => !tooLongIds.has(id));
     expect(
       deadButSendable.map((id) => report.dead.get(id)),

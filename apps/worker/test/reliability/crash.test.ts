@@ -49,6 +49,14 @@ describe.sequential("a worker killed mid-run", () => {
     // Lock expiry (30 s) plus the stalled check interval (30 s), with room for a loaded machine.
     const report = await queues.settle(ids, 150_000);
     const recoveredMs = Date.now() - killedAt;
+    const ledger = readLedger(rig.sandbox.received());
+    printSummary("crash", {
+      activeAtKill,
+      recoveredMs,
+      sent: report.sent.size,
+      dead: report.dead.size,
+      duplicates: ledger.duplicates,
+    });
     expect(
       report.missing,
       `${JSON.stringify(report.counts)}\n${await queues.describe(report.missing)}\n${survivor.describe()}`,
@@ -58,14 +66,6 @@ describe.sequential("a worker killed mid-run", () => {
     expect([...report.dead.values()]).toEqual([]);
     expect(survivor.exit(), survivor.describe()).toBeUndefined();
 
-    const ledger = readLedger(rig.sandbox.received());
-    printSummary("crash", {
-      activeAtKill,
-      recoveredMs,
-      sent: report.sent.size,
-      dead: report.dead.size,
-      duplicates: ledger.duplicates,
-    });
     expect(
       ledger.duplicates,
       `duplicates: ${ledger.duplicateExamples.join("\n")} (${activeAtKill} jobs active at the kill)`,
