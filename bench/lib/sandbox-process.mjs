@@ -1,0 +1,22 @@
+/**
+ * The KPN sandbox in a process of its own, so that serving requests does not share an event loop
+ * with the code being measured (the real API is on another machine too). Controlled over IPC by
+ * `sandbox-child.mjs`; exits when its parent goes away.
+ */
+import { createSandbox } from "@sms-relay/kpn-sandbox";
+
+// Enough for one round; the parent clears it between rounds so memory stays flat.
+const MAX_RECORDED = 20_000;
+
+const sandbox = createSandbox({ maxRecorded: MAX_RECORDED });
+const { url } = await sandbox.listen(0, "127.0.0.1");
+
+process.on("message", (/** @type {{ id: number, command: string }} */ message) => {
+  if (message.command === "clear") sandbox.clear();
+  const reply = message.command === "stats" ? sandbox.stats() : null;
+  process.send?.({ id: message.id, reply });
+});
+process.on("disconnect", () => {
+  void sandbox.close().finally(() => process.exit(0));
+});
+process.send?.({ id: 0, reply: { url } });
