@@ -92,8 +92,27 @@ console.error(
 
 /** @type {Array<import("./lib/report.mjs").BenchmarkRow | import("./lib/report.mjs").CrashedBenchmark>} */
 const rows = [];
-const redis = await startRedisServer();
-const sandbox = await startSandboxChild();
+/** @type {import("@sms-relay/testing").TestRedis} */
+let redis;
+/** @type {import("./lib/sandbox-child.mjs").SandboxChild} */
+let sandbox;
+try {
+  redis = await startRedisServer();
+} catch (error) {
+  console.error(
+    `the benchmarks need redis-server on PATH (apt-get install redis-server, brew install redis): ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
+try {
+  sandbox = await startSandboxChild();
+} catch (error) {
+  await redis.close();
+  console.error(
+    `could not start the KPN sandbox: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+}
 try {
   for (const name of selected) {
     const bench =

@@ -18,6 +18,8 @@ import { compareRounds } from "../lib/stats.mjs";
 
 const JOBS = 5000;
 const SENDER = "SMSRelay";
+const MAX_CONTENT_LENGTH = 1000;
+const MAX_SEGMENTS = 10;
 
 /** @returns {import("@sms-relay/producer").SendSmsInput[]} */
 function producerInputs() {
@@ -49,7 +51,14 @@ export async function benchProducerEnqueue({ rounds, redisUrl }) {
   const admin = new Redis(redisUrl);
   const baselineConnection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   const queue = new Queue(SMS_QUEUE, { connection: baselineConnection, prefix: DEFAULT_PREFIX });
-  const producer = new SmsProducer({ connection: redisUrl, defaultSender: SENDER });
+  // Every option given, so that SMS_DEFAULT_SENDER or KPN_MAX_CONTENT_LENGTH in the environment
+  // cannot change what is measured.
+  const producer = new SmsProducer({
+    connection: redisUrl,
+    defaultSender: SENDER,
+    maxContentLength: MAX_CONTENT_LENGTH,
+    maxSegments: MAX_SEGMENTS,
+  });
   const inputs = producerInputs();
   const jobs = preparedJobs();
   /** @param {number} elapsedMs */

@@ -60,7 +60,11 @@ function runRoundProcess(settings) {
 export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
   const token = await fetchSandboxToken(sandbox.url);
   const admin = new Redis(redisUrl);
-  const producer = new SmsProducer({ connection: redisUrl });
+  const producer = new SmsProducer({
+    connection: redisUrl,
+    defaultSender: "SMSRelay",
+    maxContentLength: 1000,
+  });
   const inputs = Array.from({ length: JOBS }, (_, i) => ({
     to: typedMobileNumber(i),
     content: messageAt(SINGLE_REQUEST_CORPUS, i),
