@@ -153,10 +153,18 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       workers,
       workerEnv,
       async startWorker(name, env) {
-        const worker = spawnWorker(name, workerEnv(env), await freePort());
-        workers.push(worker);
-        await worker.ready();
-        return worker;
+        for (let attempt = 1; ; attempt++) {
+          const worker = spawnWorker(name, workerEnv(env), await freePort());
+          try {
+            await worker.ready();
+            workers.push(worker);
+            return worker;
+          } catch (error) {
+            // The free port can be taken by another process before the worker binds it.
+            const portTaken = worker.describe(50).includes("EADDRINUSE");
+            if (!portTaken || attempt >= 3) throw error;
+          }
+        }
       },
       async enqueue(inputs) {
         const ids: string[] = [];
