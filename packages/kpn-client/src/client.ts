@@ -1,5 +1,5 @@
-import pRetry from "p-retry";
 import { type Dispatcher, Pool } from "undici";
+import { createDeadlines, type Deadlines } from "./deadlines.js";
 import type { KpnError } from "./errors.js";
 import { type KpnClientOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import {
@@ -39,11 +39,13 @@ export function createKpnClient(options: KpnClientOptions): KpnClient {
   const resolved = resolveOptions(options);
   const ownsDispatcher = resolved.dispatcher === undefined;
   const dispatcher = resolved.dispatcher ?? createPool(resolved);
-  const tokens = createTokenCache(resolved, dispatcher);
+  const deadlines = createDeadlines(resolved.timeoutMs);
+  const tokens = createTokenCache(resolved, dispatcher, deadlines);
+  const send = createSend(resolved, dispatcher, tokens, deadlines);
   let closing: Promise<void> | undefined;
 
   return {
-    send: (request) => send(resolved, dispatcher, tokens, request),
+    send,
     getAccessToken: () => tokens.get(),
     invalidateToken: (token) => tokens.invalidate(token),
     get tokenRequests() {
@@ -65,74 +67,110 @@ function createPool(options: ResolvedOptions): Pool {
   });
 }
 
-async function send(
+function createSend(
   options: ResolvedOptions,
   dispatcher: Dispatcher,
   tokens: TokenCache,
-  request: SendSmsRequest,
-): Promise<SendSmsResult> {
-  const startedAt = performance.now();
-  const body = encodeSendBody(request);
-  const { signal } = request;
-  // Only connect failures are retried here: not a byte went out, so no duplicate is possible.
-  const result = await pRetry(() => sendWithFreshToken(options, dispatcher, tokens, body, signal), {
-    retries: options.connectRetries,
-    minTimeout: CONNECT_RETRY_MIN_DELAY_MS,
-    factor: 2,
-    maxRetryTime: options.timeoutMs,
-    shouldRetry: ({ error }) => isConnectFailure(error) && signal?.aborted !== true,
-  });
-  return { ...result, durationMs: performance.now() - startedAt };
+  deadlines: Deadlines,
+): KpnClient["send"] {
+  // Built once per token rather than per send: undici only reads them.
+  let headersToken: string | undefined;
+  let headers: Record<string, string> = {};
+  function headersFor(token: string): Record<string, string> {
+    if (token !== headersToken) {
+      headersToken = token;
+      headers = {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        accept: "application/json",
+        "user-agent": options.userAgent,
+      };
+    }
+    return headers;
+  }
+
+  function post(token: string, body: string, signal: AbortSignal | undefined) {
+    return postToApi(
+      dispatcher,
+      options.origin,
+      {
+        label: "KPN send request",
+        path: options.sendPath,
+        headers: headersFor(token),
+        body,
+        timeoutMs: options.timeoutMs,
+        signal,
+        actsOnApi: true,
+      },
+      deadlines,
+    );
+  }
+
+  /**
+   * Sends with the cached token; when the gateway refuses the token, sends once more at once with
+   * a new one. That is safe: a refused token means the request was never handled.
+   */
+  async function sendWithFreshToken(
+    body: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResponse> {
+    const firstToken = tokens.current() ?? (await tokens.get(signal));
+    const first = await post(firstToken, body, signal);
+    if (first.status >= 200 && first.status < 300) return first;
+    const firstFacts = responseFacts(first);
+    if (!isAuthFailure(firstFacts)) throw sendFailure(firstFacts);
+
+    tokens.invalidate(firstToken);
+    const secondToken = await tokens.get(signal);
+    const second = await post(secondToken, body, signal);
+    if (second.status >= 200 && second.status < 300) return second;
+    const secondFacts = responseFacts(second);
+    if (!isAuthFailure(secondFacts)) throw sendFailure(secondFacts);
+    tokens.invalidate(secondToken);
+    throw authFailure(secondFacts);
+  }
+
+  return async function send(request: SendSmsRequest): Promise<SendSmsResult> {
+    const startedAt = performance.now();
+    const body = encodeSendBody(request);
+    const { signal } = request;
+    let response: ApiResponse;
+    for (let retriesConsumed = 0; ; retriesConsumed++) {
+      try {
+        response = await sendWithFreshToken(body, signal);
+        break;
+      } catch (error) {
+        // Only connect failures are retried: not a byte went out, so no duplicate is possible.
+        const delayMs = connectRetryDelay(error, retriesConsumed, startedAt, options, signal);
+        if (delayMs === undefined) throw error;
+        await sleep(delayMs);
+      }
+    }
+    return accepted(response, startedAt);
+  };
 }
 
 /**
- * Sends with the cached token; when the gateway refuses the token, sends once more at once with
- * a new one. That is safe: a refused token means the request was never handled.
+ * How long to wait before retrying a send that failed with `error`, or `undefined` to give up:
+ * only connect failures, at most `connectRetries` times, 100 ms apart and doubling, and never
+ * past `timeoutMs` from the start of the send.
  */
-async function sendWithFreshToken(
+function connectRetryDelay(
+  error: unknown,
+  retriesConsumed: number,
+  startedAt: number,
   options: ResolvedOptions,
-  dispatcher: Dispatcher,
-  tokens: TokenCache,
-  body: string,
   signal: AbortSignal | undefined,
-): Promise<Omit<SendSmsResult, "durationMs">> {
-  const firstToken = await tokens.get(signal);
-  const first = await post(options, dispatcher, firstToken, body, signal);
-  if (first.status >= 200 && first.status < 300) return accepted(first);
-  const firstFacts = responseFacts(first);
-  if (!isAuthFailure(firstFacts)) throw sendFailure(firstFacts);
-
-  tokens.invalidate(firstToken);
-  const secondToken = await tokens.get(signal);
-  const second = await post(options, dispatcher, secondToken, body, signal);
-  if (second.status >= 200 && second.status < 300) return accepted(second);
-  const secondFacts = responseFacts(second);
-  if (!isAuthFailure(secondFacts)) throw sendFailure(secondFacts);
-  tokens.invalidate(secondToken);
-  throw authFailure(secondFacts);
+): number | undefined {
+  if (!isConnectFailure(error) || signal?.aborted === true) return undefined;
+  if (retriesConsumed >= options.connectRetries) return undefined;
+  const remainingMs = options.timeoutMs - (performance.now() - startedAt);
+  if (remainingMs <= 0) return undefined;
+  return Math.min(CONNECT_RETRY_MIN_DELAY_MS * 2 ** retriesConsumed, remainingMs);
 }
 
-function post(
-  options: ResolvedOptions,
-  dispatcher: Dispatcher,
-  token: string,
-  body: string,
-  signal: AbortSignal | undefined,
-): Promise<ApiResponse> {
-  return postToApi(dispatcher, options.origin, {
-    label: "KPN send request",
-    path: options.sendPath,
-    headers: {
-      authorization: `Bearer ${token}`,
-      "content-type": "application/json",
-      accept: "application/json",
-      "user-agent": options.userAgent,
-    },
-    body,
-    timeoutMs: options.timeoutMs,
-    signal,
-    actsOnApi: true,
-  });
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function encodeSendBody(request: SendSmsRequest): string {
@@ -153,9 +191,11 @@ function encodeSendBody(request: SendSmsRequest): string {
  * API took the request and may have sent it, yet gave us nothing to prove it. Retrying risks a
  * duplicate; dropping it risks a lost SMS, and the worker's policy is at-least-once.
  */
-function accepted(response: ApiResponse): Omit<SendSmsResult, "durationMs"> {
+function accepted(response: ApiResponse, startedAt: number): SendSmsResult {
   const documentId = readDocumentId(response.text);
-  if (documentId !== undefined) return { documentId, status: response.status };
+  if (documentId !== undefined) {
+    return { documentId, status: response.status, durationMs: performance.now() - startedAt };
+  }
   throw errorFromFacts(
     responseFacts(response),
     "KPN_BAD_RESPONSE",

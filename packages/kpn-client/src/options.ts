@@ -154,7 +154,8 @@ export function resolveOptions(options: KpnClientOptions): ResolvedOptions {
     dispatcher !== undefined &&
     (typeof dispatcher !== "object" ||
       dispatcher === null ||
-      typeof dispatcher.request !== "function")
+      typeof dispatcher.request !== "function" ||
+      typeof dispatcher.dispatch !== "function")
   ) {
     throw invalid(
       `KPN client option dispatcher must be an undici Dispatcher, got ${describe(dispatcher)}`,
