@@ -1,23 +1,9 @@
 import { SMS_JOB_NAME } from "@sms-relay/producer";
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { describe, expect, it } from "vitest";
+import { type Stack, useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
-
-afterAll(async () => {
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 async function deadLetter(current: Stack, id: string) {
   const job = await waitFor(() => current.deadLetters.getJob(id), {
@@ -32,8 +18,7 @@ const LONG = `${"Uw afspraak is morgen om 10:00 bij de tandarts in het centrum. 
 describe("dead-lettering", () => {
   it("dead-letters an SMS the API refuses, after one attempt", async () => {
     // The worker believes the account takes 1000 characters; the sandbox takes 160 and says 400.
-    stack = await startStack({
-      redis,
+    const stack = await stacks.start({
       label: "rejected",
       env: { KPN_MAX_CONTENT_LENGTH: "1000" },
     });
@@ -52,15 +37,14 @@ describe("dead-lettering", () => {
     expect(record.error.body).toBeTruthy();
     expect(stack.api.sandbox.stats().sendRequests).toBe(1);
     const status = await waitFor(async () => {
-      const s = await stack?.producer.status(id);
+      const s = await stack.producer.status(id);
       return s?.state === "dead" ? s : undefined;
     });
     expect(status.attemptsMade).toBe(1);
   });
 
   it("dead-letters as exhausted when 503s outlast SMS_MAX_ATTEMPTS", async () => {
-    stack = await startStack({
-      redis,
+    const stack = await stacks.start({
       label: "exhausted",
       faults: { rate503: 1 },
       env: { SMS_MAX_ATTEMPTS: "3", SMS_BACKOFF_MS: "10", SMS_BACKOFF_MAX_MS: "50" },
@@ -75,7 +59,7 @@ describe("dead-lettering", () => {
   });
 
   it("dead-letters invalid job data as invalid and keeps sending the rest", async () => {
-    stack = await startStack({ redis, label: "invalid" });
+    const stack = await stacks.start({ label: "invalid" });
     const now = new Date().toISOString();
     const bad = {
       "wrong-types": { v: 1, to: 31612345678, content: ["x"], sender: "RelayTest", createdAt: now },
@@ -103,7 +87,7 @@ describe("dead-lettering", () => {
     expect(missing.error.message).toContain("content");
     expect((await deadLetter(stack, "version-2")).error.message).toContain("v:");
 
-    await waitFor(async () => (await stack?.producer.status(good.id))?.state === "sent", {
+    await waitFor(async () => (await stack.producer.status(good.id))?.state === "sent", {
       description: "the valid SMS sent",
     });
     expect(stack.api.sandbox.received()).toHaveLength(1);

@@ -1,18 +1,8 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { describe, expect, it } from "vitest";
+import { useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 function contentFor(index: number): string {
   if (index % 5 === 0) {
@@ -25,7 +15,7 @@ function contentFor(index: number): string {
 
 describe("worker end to end", () => {
   it("sends 200 SMS, long ones and emoji ones, each exactly once with its parts in order", async () => {
-    stack = await startStack({ redis, label: "e2e" });
+    const stack = await stacks.start({ label: "e2e" });
     const { producer, api } = stack;
     const inputs = Array.from({ length: 200 }, (_, index) => ({
       to: `06${String(10_000_000 + index).slice(-8)}`,
@@ -38,7 +28,7 @@ describe("worker end to end", () => {
 
     await waitFor(
       async () => {
-        const counts = await stack?.sms.getJobCounts("completed");
+        const counts = await stack.sms.getJobCounts("completed");
         return counts?.completed === 200;
       },
       { timeoutMs: 60_000, description: "200 completed sms jobs" },

@@ -1,22 +1,11 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { expect, it } from "vitest";
+import { useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 it("finishes the jobs in flight when closed, and takes no new ones", async () => {
-  stack = await startStack({
-    redis,
+  const stack = await stacks.start({
     label: "shutdown",
     faults: { latencyMs: 1500 },
     env: { WORKER_CONCURRENCY: "5" },
@@ -27,7 +16,7 @@ it("finishes the jobs in flight when closed, and takes no new ones", async () =>
   }));
   const { accepted } = await stack.producer.sendMany(inputs);
   // The sandbox takes 1.5 s to answer: five active jobs are five sends in flight.
-  await waitFor(async () => (await stack?.sms.getJobCounts("active"))?.active === 5, {
+  await waitFor(async () => (await stack.sms.getJobCounts("active"))?.active === 5, {
     description: "5 jobs in flight",
   });
 
@@ -36,7 +25,7 @@ it("finishes the jobs in flight when closed, and takes no new ones", async () =>
   const received = stack.api.sandbox.received();
   expect(received).toHaveLength(5);
   const states = await Promise.all(
-    accepted.map(async (receipt) => await (await stack?.sms.getJob(receipt.id))?.getState()),
+    accepted.map(async (receipt) => await (await stack.sms.getJob(receipt.id))?.getState()),
   );
   expect(states.filter((state) => state === "completed")).toHaveLength(5);
   expect(states.filter((state) => state === "waiting")).toHaveLength(3);
@@ -45,15 +34,13 @@ it("finishes the jobs in flight when closed, and takes no new ones", async () =>
 });
 
 it("stops waiting after SHUTDOWN_GRACE_MS and leaves unfinished jobs to stalled-job recovery", async () => {
-  await stack?.close();
-  stack = await startStack({
-    redis,
+  const stack = await stacks.start({
     label: "shutdown-grace",
     faults: { latencyMs: 20_000 },
     env: { SHUTDOWN_GRACE_MS: "300", KPN_TIMEOUT_MS: "15000" },
   });
   const { id } = await stack.producer.send({ to: "0612345678", content: "te traag" });
-  await waitFor(async () => (await stack?.sms.getJobCounts("active"))?.active === 1, {
+  await waitFor(async () => (await stack.sms.getJobCounts("active"))?.active === 1, {
     description: "one job in flight",
   });
 

@@ -1,21 +1,11 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { expect, it } from "vitest";
+import { useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 it("shares one access token across 500 concurrent sends", async () => {
-  stack = await startStack({ redis, label: "token", env: { WORKER_CONCURRENCY: "50" } });
+  const stack = await stacks.start({ label: "token", env: { WORKER_CONCURRENCY: "50" } });
   const inputs = Array.from({ length: 500 }, (_, i) => ({
     to: `+3162${String(i).padStart(7, "0")}`,
     content: `token ${i}`,
@@ -23,7 +13,7 @@ it("shares one access token across 500 concurrent sends", async () => {
   const { rejected } = await stack.producer.sendMany(inputs);
   expect(rejected).toEqual([]);
 
-  await waitFor(async () => (await stack?.sms.getJobCounts("completed"))?.completed === 500, {
+  await waitFor(async () => (await stack.sms.getJobCounts("completed"))?.completed === 500, {
     timeoutMs: 60_000,
     description: "500 completed jobs",
   });

@@ -1,22 +1,11 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { expect, it } from "vitest";
+import { useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 it("turns unready and holds jobs back, without failing them, while credentials are refused", async () => {
-  stack = await startStack({
-    redis,
+  const stack = await stacks.start({
     label: "auth",
     env: { KPN_CLIENT_SECRET: "not-the-sandbox-secret", SMS_MAX_ATTEMPTS: "2" },
   });
@@ -24,7 +13,7 @@ it("turns unready and holds jobs back, without failing them, while credentials a
   const { id } = await stack.producer.send({ to: "0612345678", content: "wacht op de sleutel" });
 
   const body = await waitFor(async () => {
-    const response = await fetch(`${stack?.worker.healthUrl}/readyz`);
+    const response = await fetch(`${stack.worker.healthUrl}/readyz`);
     return response.status === 503 ? ((await response.json()) as { reason: string }) : undefined;
   });
   expect(body.reason).toBe("kpn_auth_failing");

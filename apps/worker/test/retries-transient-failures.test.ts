@@ -1,22 +1,8 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { describe, expect, it } from "vitest";
+import { type Stack, useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-});
-
-afterAll(async () => {
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 function numbers(count: number, offset = 0): string[] {
   return Array.from({ length: count }, (_, i) => `+3161${String(offset + i).padStart(7, "0")}`);
@@ -31,7 +17,7 @@ async function allCompleted(current: Stack, count: number): Promise<void> {
 
 describe("retries", () => {
   it("retries 503s with backoff until every SMS is sent, each once", async () => {
-    stack = await startStack({ redis, label: "retry-503", faults: { rate503: 0.5, seed: 7 } });
+    const stack = await stacks.start({ label: "retry-503", faults: { rate503: 0.5, seed: 7 } });
     const to = numbers(30);
     await stack.producer.sendMany(to.map((n, i) => ({ to: n, content: `retry ${i}` })));
 
@@ -46,14 +32,13 @@ describe("retries", () => {
   });
 
   it("pauses the whole queue for Retry-After on a 429, then sends without burning attempts", async () => {
-    stack = await startStack({
-      redis,
+    const stack = await stacks.start({
       label: "retry-429",
       faults: { rate429: 1, retryAfterSeconds: 1 },
       env: { SMS_MAX_ATTEMPTS: "2" },
     });
     const { id } = await stack.producer.send({ to: "0612340000", content: "na de pauze" });
-    await waitFor(() => stack?.api.sandbox.stats().byStatus["429"] === 1, {
+    await waitFor(() => stack.api.sandbox.stats().byStatus["429"] === 1, {
       description: "a 429 answer",
     });
     stack.api.sandbox.setFaults({});
@@ -61,7 +46,7 @@ describe("retries", () => {
 
     const status = await waitFor(
       async () => {
-        const s = await stack?.producer.status(id);
+        const s = await stack.producer.status(id);
         return s?.state === "sent" ? s : undefined;
       },
       { description: "sent after the pause" },
@@ -76,7 +61,7 @@ describe("retries", () => {
   });
 
   it("keeps sending when the access token expires mid-run", async () => {
-    stack = await startStack({ redis, label: "token-expiry" });
+    const stack = await stacks.start({ label: "token-expiry" });
     await stack.producer.sendMany(numbers(10).map((to) => ({ to, content: "voor" })));
     await allCompleted(stack, 10);
     expect(stack.api.sandbox.stats().tokenRequests).toBe(1);

@@ -1,18 +1,8 @@
-import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Stack, startStack } from "./helpers/stack.js";
+import { waitFor } from "@sms-relay/testing";
+import { expect, it } from "vitest";
+import { useWorkerStack } from "./helpers/stack.js";
 
-let redis: TestRedis;
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-});
-
-afterAll(async () => {
-  await stack?.close();
-  await redis.close();
-});
+const stacks = useWorkerStack();
 
 /** The most sends the sandbox saw arrive within any one second. */
 function busiestSecond(times: number[]): number {
@@ -27,8 +17,7 @@ function busiestSecond(times: number[]): number {
 }
 
 it("never lets more than SMS_RATE_LIMIT_PER_SECOND sends reach the API in any second", async () => {
-  stack = await startStack({
-    redis,
+  const stack = await stacks.start({
     label: "rate",
     faults: { latencyMs: 5, latencyJitterMs: 20, seed: 11 },
     env: { SMS_RATE_LIMIT_PER_SECOND: "20", WORKER_CONCURRENCY: "30" },
@@ -38,7 +27,7 @@ it("never lets more than SMS_RATE_LIMIT_PER_SECOND sends reach the API in any se
     content: `tempo ${i}`,
   }));
   await stack.producer.sendMany(inputs);
-  await waitFor(async () => (await stack?.sms.getJobCounts("completed"))?.completed === 60, {
+  await waitFor(async () => (await stack.sms.getJobCounts("completed"))?.completed === 60, {
     timeoutMs: 30_000,
     description: "60 completed jobs",
   });

@@ -1,21 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { type FakeKpn, issueTokenHandler, json, startFakeKpn } from "./support/fake-kpn.js";
+import { oneSms, rejection } from "./support/client.js";
+import { type FakeKpn, issueTokenHandler, json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("the access token cache", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
+  const fake = useFakeKpn();
 
   it("500 concurrent sends make exactly one token request", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
-    const results = await Promise.all(Array.from({ length: 500 }, () => client?.send(oneSms)));
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
+    const results = await Promise.all(Array.from({ length: 500 }, () => client.send(oneSms)));
     expect(new Set(results.map((r) => r?.documentId)).size).toBe(500);
     expect(client.tokenRequests).toBe(1);
     expect(kpn.tokenRequests).toHaveLength(1);
@@ -23,8 +18,8 @@ describe("the access token cache", () => {
   });
 
   it("reuses the token across sends until it nears expiry", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     const first = await client.getAccessToken();
     for (let i = 0; i < 20; i += 1) await client.send(oneSms);
     expect(await client.getAccessToken()).toBe(first);
@@ -40,13 +35,14 @@ describe("the access token cache", () => {
       vi.useRealTimers();
     });
 
+    let kpn: FakeKpn | undefined;
+
     async function tokenLasting(expiresIn: string, margin?: number): Promise<KpnClient> {
-      kpn = await startFakeKpn({
+      kpn = await fake.start({
         token: (_request, response, _n, { issueToken }) =>
           json(response, 200, { access_token: issueToken(), expires_in: expiresIn }),
       });
-      client = clientFor(kpn, margin === undefined ? {} : { tokenRefreshMarginMs: margin });
-      return client;
+      return fake.client(kpn, margin === undefined ? {} : { tokenRefreshMarginMs: margin });
     }
 
     it("refreshes expires_in minus the margin after the token was asked for", async () => {
@@ -87,8 +83,8 @@ describe("the access token cache", () => {
   });
 
   it("invalidateToken(token) drops only that token", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     const first = await client.getAccessToken();
     client.invalidateToken("some-older-token");
     expect(await client.getAccessToken()).toBe(first);
@@ -101,13 +97,13 @@ describe("the access token cache", () => {
   });
 
   it("does not cache a failed token request", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       token: (request, response, n, context) => {
         if (n === 1) json(response, 200, { status: "approved" });
         else issueTokenHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn, { tokenRetries: 0 });
+    const client = fake.client(kpn, { tokenRetries: 0 });
     const error = await rejection(client.getAccessToken());
     expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", kind: "transient", status: 200 });
     expect(error.message).toBe("KPN token response (200) carried no access_token");
@@ -116,24 +112,24 @@ describe("the access token cache", () => {
   });
 
   it("retries a token request that failed for a transient reason", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       token: (request, response, n, context) => {
         if (n === 1) json(response, 503, "");
         else if (n === 2) json(response, 429, "", { "retry-after": "0" });
         else issueTokenHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     await client.send(oneSms);
     expect(client.tokenRequests).toBe(3);
   });
 
   it("gives up after tokenRetries with KPN_TOKEN_FAILED, which is never ambiguous", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       token: (_request, response) =>
         json(response, 502, { fault: { faultstring: "Bad Gateway", detail: { errorcode: "x" } } }),
     });
-    client = clientFor(kpn, { tokenRetries: 1 });
+    const client = fake.client(kpn, { tokenRetries: 1 });
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({
       code: "KPN_TOKEN_FAILED",
@@ -165,8 +161,8 @@ describe("the access token cache", () => {
   ])(
     "refused credentials ($status) are KPN_AUTH_FAILED and not retried",
     async ({ status, body }) => {
-      kpn = await startFakeKpn({ token: (_request, response) => json(response, status, body) });
-      client = clientFor(kpn);
+      const kpn = await fake.start({ token: (_request, response) => json(response, status, body) });
+      const client = fake.client(kpn);
       const error = await rejection(client.send(oneSms));
       expect(error).toMatchObject({
         code: "KPN_AUTH_FAILED",
@@ -183,7 +179,7 @@ describe("the access token cache", () => {
   );
 
   it("reads a numeric expires_in and tolerates a missing one", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       token: (_request, response, n, { issueToken }) =>
         json(
           response,
@@ -193,7 +189,7 @@ describe("the access token cache", () => {
             : { access_token: issueToken() },
         ),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const first = await client.getAccessToken();
     expect(await client.getAccessToken()).toBe(first);
     client.invalidateToken();

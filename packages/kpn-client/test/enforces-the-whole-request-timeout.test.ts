@@ -1,31 +1,25 @@
 import type { ServerResponse } from "node:http";
 import { Pool } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { acceptSendHandler, type FakeKpn, startFakeKpn } from "./support/fake-kpn.js";
+import { oneSms, rejection } from "./support/client.js";
+import { acceptSendHandler } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 /**
  * undici's own headersTimeout and bodyTimeout only bound each wait on the socket; `timeoutMs`
  * bounds the request as a whole. These servers stay inside undici's limits and outside ours.
  */
 describe("timeoutMs bounds the whole request", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  let pool: Pool | undefined;
+  const fake = useFakeKpn();
   const hanging: ServerResponse[] = [];
   const tickers: NodeJS.Timeout[] = [];
-  afterEach(async () => {
+  afterEach(() => {
     for (const ticker of tickers.splice(0)) clearInterval(ticker);
     for (const response of hanging.splice(0)) response.destroy();
-    await client?.close();
-    await pool?.close();
-    await kpn?.close();
-    client = kpn = pool = undefined;
   });
 
   it("a body that keeps trickling in still times out after timeoutMs", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) => {
         response.writeHead(200, { "content-type": "application/json" });
         response.write('{"document_id":"');
@@ -34,7 +28,7 @@ describe("timeoutMs bounds the whole request", () => {
         tickers.push(setInterval(() => response.write("x"), 40));
       },
     });
-    client = clientFor(kpn, { timeoutMs: 300 });
+    const client = fake.client(kpn, { timeoutMs: 300 });
     await client.getAccessToken();
     const started = performance.now();
     const error = await rejection(client.send(oneSms));
@@ -49,14 +43,14 @@ describe("timeoutMs bounds the whole request", () => {
   });
 
   it("sends started at different times each time out, and sends that answer are unaffected", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (request, response, n, context) => {
         // The 1st, 3rd and 5th send hang; every other one is answered at once.
         if (n % 2 === 1 && n < 7) hanging.push(response);
         else acceptSendHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn, { timeoutMs: 400 });
+    const client = fake.client(kpn, { timeoutMs: 400 });
     const sender = client;
     await sender.getAccessToken();
     const outcomes: Promise<unknown>[] = [];
@@ -75,13 +69,13 @@ describe("timeoutMs bounds the whole request", () => {
   });
 
   it("a send waiting for a free connection can be aborted and is never written", async () => {
-    kpn = await startFakeKpn({ send: (_request, response) => hanging.push(response) });
-    pool = new Pool(kpn.url, { connections: 1 });
-    client = clientFor(kpn, { dispatcher: pool, timeoutMs: 30_000 });
+    const kpn = await fake.start({ send: (_request, response) => hanging.push(response) });
+    const pool = fake.closeAfter(new Pool(kpn.url, { connections: 1 }));
+    const client = fake.client(kpn, { dispatcher: pool, timeoutMs: 30_000 });
     const sender = client;
     await sender.getAccessToken();
     const first = rejection(sender.send(oneSms));
-    await waitUntil(() => kpn?.sendRequests.length === 1);
+    await waitUntil(() => kpn.sendRequests.length === 1);
     const controller = new AbortController();
     const queued = rejection(sender.send({ ...oneSms, signal: controller.signal }));
     controller.abort(new Error("shutting down"));

@@ -1,23 +1,15 @@
 import { buildConnector, Pool } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
+import { describe, expect, it } from "vitest";
+import { oneSms, rejection } from "./support/client.js";
 import { type FakeKpn, issueTokenHandler, startFakeKpn } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("network failures", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  let pool: Pool | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await pool?.close();
-    await kpn?.close();
-    client = kpn = pool = undefined;
-  });
+  const fake = useFakeKpn();
 
   /** A fake that hands out a token on a connection it then closes, and can be shut down. */
   async function tokenThenGone(): Promise<FakeKpn> {
-    return startFakeKpn({
+    return fake.start({
       token: (request, response, n, context) => {
         response.setHeader("connection", "close");
         issueTokenHandler(request, response, n, context);
@@ -39,8 +31,10 @@ describe("network failures", () => {
   }
 
   it("a connection reset after the request went out is ambiguous and not retried", async () => {
-    kpn = await startFakeKpn({ send: (_request, _response, _n, { socket }) => socket.destroy() });
-    client = clientFor(kpn);
+    const kpn = await fake.start({
+      send: (_request, _response, _n, { socket }) => socket.destroy(),
+    });
+    const client = fake.client(kpn);
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_NETWORK", kind: "transient", ambiguous: true });
     expect(error.status).toBeUndefined();
@@ -51,14 +45,13 @@ describe("network failures", () => {
   });
 
   it("a refused connection is not ambiguous and is retried connectRetries times", async () => {
-    kpn = await tokenThenGone();
+    const kpn = await tokenThenGone();
     const counting = countingPool(kpn.url);
-    pool = counting.pool;
-    client = clientFor(kpn, { dispatcher: pool });
+    const pool = fake.closeAfter(counting.pool);
+    const client = fake.client(kpn, { dispatcher: pool });
     await client.getAccessToken();
     const tokenConnects = counting.attempts();
     await kpn.close();
-    kpn = undefined;
 
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_NETWORK", kind: "transient", ambiguous: false });
@@ -69,35 +62,36 @@ describe("network failures", () => {
   });
 
   it("connectRetries: 0 tries once", async () => {
-    kpn = await tokenThenGone();
+    const kpn = await tokenThenGone();
     const counting = countingPool(kpn.url);
-    pool = counting.pool;
-    client = clientFor(kpn, { dispatcher: pool, connectRetries: 0 });
+    const pool = fake.closeAfter(counting.pool);
+    const client = fake.client(kpn, { dispatcher: pool, connectRetries: 0 });
     await client.getAccessToken();
     await kpn.close();
-    kpn = undefined;
     const error = await rejection(client.send(oneSms));
     expect(error.code).toBe("KPN_NETWORK");
     expect(counting.attempts()).toBe(2);
   });
 
   it("recovers when the API comes back between connect retries", async () => {
-    kpn = await tokenThenGone();
+    const kpn = await tokenThenGone();
     const closed = await closedPortUrl();
     const connect = buildConnector({});
     let refuseNext = 0;
-    pool = new Pool(kpn.url, {
-      connect: (options, callback) => {
-        if (refuseNext > 0) {
-          // As if the API were restarting: this connect goes to a port nothing listens on.
-          refuseNext -= 1;
-          connect({ ...options, port: String(closed.port) }, callback);
-          return;
-        }
-        connect(options, callback);
-      },
-    });
-    client = clientFor(kpn, { dispatcher: pool });
+    const pool = fake.closeAfter(
+      new Pool(kpn.url, {
+        connect: (options, callback) => {
+          if (refuseNext > 0) {
+            // As if the API were restarting: this connect goes to a port nothing listens on.
+            refuseNext -= 1;
+            connect({ ...options, port: String(closed.port) }, callback);
+            return;
+          }
+          connect(options, callback);
+        },
+      }),
+    );
+    const client = fake.client(kpn, { dispatcher: pool });
     await client.getAccessToken();
     refuseNext = 2;
     const result = await client.send(oneSms);
@@ -108,7 +102,7 @@ describe("network failures", () => {
 
   it("an unreachable token endpoint is KPN_TOKEN_FAILED after tokenRetries", async () => {
     const { url } = await closedPortUrl();
-    client = clientFor({ url } as FakeKpn, { tokenRetries: 1 });
+    const client = fake.client({ url } as FakeKpn, { tokenRetries: 1 });
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", kind: "transient", ambiguous: false });
     expect(error.message).toMatch(/^KPN token request could not connect to .* \(ECONNREFUSED\)$/);
@@ -116,13 +110,13 @@ describe("network failures", () => {
   });
 
   it("a reset token request is retried and never ambiguous", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       token: (request, response, n, context) => {
         if (n === 1) context.socket.destroy();
         else issueTokenHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn, { tokenRetries: 0 });
+    const client = fake.client(kpn, { tokenRetries: 0 });
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", ambiguous: false });
     expect(error.message).toMatch(
@@ -133,8 +127,8 @@ describe("network failures", () => {
   });
 
   it("a closed client sends nothing", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     await client.getAccessToken();
     await client.close();
     const error = await rejection(client.send(oneSms));

@@ -1,8 +1,9 @@
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
-import { createKpnClient, type KpnClient, type KpnError } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { CLIENT_SECRET, type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { createKpnClient, type KpnError } from "../src/index.js";
+import { oneSms, rejection } from "./support/client.js";
+import { CLIENT_SECRET, json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 /** Every text a log line or dead-letter record could pick up from the error. */
 function everythingIn(error: KpnError): string {
@@ -23,18 +24,12 @@ const spellings = [
 ];
 
 describe("the client secret", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
+  const fake = useFakeKpn();
 
   it.each([400, 401, 500, 503])(
     "is not in the error when the token endpoint echoes the request (%i)",
     async (status) => {
-      kpn = await startFakeKpn({
+      const kpn = await fake.start({
         token: (request, response) => {
           const form = new URLSearchParams(request.body);
           json(
@@ -51,7 +46,7 @@ describe("the client secret", () => {
           );
         },
       });
-      client = clientFor(kpn, { tokenRetries: 0 });
+      const client = fake.client(kpn, { tokenRetries: 0 });
       const error = await rejection(client.send(oneSms));
       expect(["KPN_AUTH_FAILED", "KPN_TOKEN_FAILED"]).toContain(error.code);
       expect(error.body).toContain("***");
@@ -61,16 +56,17 @@ describe("the client secret", () => {
   );
 
   it("is not in the error when the token endpoint cannot be reached", async () => {
-    kpn = await startFakeKpn();
+    const kpn = await fake.start();
     const url = kpn.url;
     await kpn.close();
-    kpn = undefined;
-    client = createKpnClient({
-      baseUrl: url,
-      clientId: "id",
-      clientSecret: CLIENT_SECRET,
-      tokenRetries: 0,
-    });
+    const client = fake.closeAfter(
+      createKpnClient({
+        baseUrl: url,
+        clientId: "id",
+        clientSecret: CLIENT_SECRET,
+        tokenRetries: 0,
+      }),
+    );
     const error = await rejection(client.getAccessToken());
     expect(error.code).toBe("KPN_TOKEN_FAILED");
     const text = everythingIn(error);

@@ -1,19 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { oneSms, rejection } from "./support/client.js";
+import { type FakeKpn, json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("a 429 answer", () => {
+  const fake = useFakeKpn();
   let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
 
   async function sendAgainst429(headers: Record<string, string>) {
-    kpn = await startFakeKpn({
+    kpn = await fake.start({
       send: (_request, response) =>
         json(
           response,
@@ -27,7 +22,7 @@ describe("a 429 answer", () => {
           headers,
         ),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     return rejection(client.send(oneSms));
   }
 

@@ -1,29 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { acceptSendHandler, type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { oneSms, rejection } from "./support/client.js";
+import { acceptSendHandler, json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 const fault = (errorcode: string) => ({
   fault: { faultstring: "Invalid Access Token", detail: { errorcode } },
 });
 
 describe("a refused access token on send", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
+  const fake = useFakeKpn();
 
   it("401 once: fetches a new token and sends again at once", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (request, response, n, context) => {
         if (n === 1) json(response, 401, fault("oauth.v2.InvalidAccessToken"));
         else acceptSendHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const result = await client.send(oneSms);
     expect(result.status).toBe(200);
     expect(client.tokenRequests).toBe(2);
@@ -38,21 +32,21 @@ describe("a refused access token on send", () => {
     "oauth.v2.AccessTokenExpired",
     "keymanagement.service.invalid_access_token",
   ])("a 500 with gateway fault %s is an auth failure, not a server error", async (code) => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (request, response, n, context) => {
         if (n === 1) json(response, 500, fault(code));
         else acceptSendHandler(request, response, n, context);
       },
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     await client.send(oneSms);
     expect(client.tokenRequests).toBe(2);
     expect(kpn.sendRequests).toHaveLength(2);
   });
 
   it("a token the API revoked is replaced without the caller noticing", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     await client.send(oneSms);
     kpn.validTokens.clear();
     await client.send(oneSms);
@@ -61,11 +55,11 @@ describe("a refused access token on send", () => {
   });
 
   it("401 again with the new token: KPN_AUTH_FAILED after exactly one retry", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) =>
         json(response, 401, { errorResponse: { code: "UNAUTHORIZED", message: "no access" } }),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({
       code: "KPN_AUTH_FAILED",
@@ -82,34 +76,34 @@ describe("a refused access token on send", () => {
   });
 
   it("a 500 with invalid_client is an auth failure", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) =>
         json(response, 500, { ErrorCode: "invalid_client", Error: "ClientId is Invalid" }),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_AUTH_FAILED", kind: "auth", ambiguous: false });
     expect(kpn.sendRequests).toHaveLength(2);
   });
 
   it("a refused retry that fails otherwise is classified on its own answer", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response, n) => {
         if (n === 1) json(response, 401, fault("oauth.v2.AccessTokenExpired"));
         else json(response, 503, "");
       },
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_SERVER_ERROR", status: 503, ambiguous: false });
   });
 
   it("many sends refused at once share one new token", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     await client.getAccessToken();
     kpn.validTokens.clear();
-    const results = await Promise.all(Array.from({ length: 50 }, () => client?.send(oneSms)));
+    const results = await Promise.all(Array.from({ length: 50 }, () => client.send(oneSms)));
     expect(results).toHaveLength(50);
     expect(client.tokenRequests).toBe(2);
   });

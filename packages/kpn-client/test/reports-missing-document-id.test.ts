@@ -1,16 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { oneSms, rejection } from "./support/client.js";
+import { json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("a 2xx answer without a document_id", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
+  const fake = useFakeKpn();
 
   it.each([
     { name: "a JSON body without document_id", status: 200, body: '{"status":"OK"}' },
@@ -19,13 +13,13 @@ describe("a 2xx answer without a document_id", () => {
     { name: "a body that is not JSON", status: 200, body: "OK" },
     { name: "no body at all", status: 204, body: "" },
   ])("is a bad response that may have been sent: $name", async ({ status, body }) => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) => {
         response.writeHead(status, { "content-type": "application/json" });
         response.end(body);
       },
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({
       code: "KPN_BAD_RESPONSE",
@@ -41,11 +35,11 @@ describe("a 2xx answer without a document_id", () => {
   });
 
   it("is not confused by a document_id in a later answer", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response, n) =>
         json(response, 200, n === 1 ? { status: "OK" } : { document_id: "doc-2" }),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     expect((await rejection(client.send(oneSms))).code).toBe("KPN_BAD_RESPONSE");
     expect((await client.send(oneSms)).documentId).toBe("doc-2");
   });

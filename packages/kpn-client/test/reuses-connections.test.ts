@@ -1,52 +1,44 @@
 import { Agent } from "undici";
-import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { oneSms, rejection } from "./support/client.js";
+import { json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("connection reuse", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  let agent: Agent | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await agent?.close();
-    await kpn?.close();
-    client = kpn = agent = undefined;
-  });
+  const fake = useFakeKpn();
 
   // undici may open a second socket when a request follows the previous one before the first
   // socket is marked idle again (the token request, then the first send): allow for that one.
   it("many sequential sends go over one or two kept-alive sockets", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     for (let i = 0; i < 200; i += 1) await client.send(oneSms);
     expect(kpn.sendRequests).toHaveLength(200);
     expect(kpn.connections).toBeLessThanOrEqual(2);
   });
 
   it("error answers are read to the end too, so their sockets are reused", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) =>
         json(response, 400, { errorResponse: { code: "X", message: "y".repeat(20_000) } }),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     for (let i = 0; i < 50; i += 1) await rejection(client.send(oneSms));
     expect(kpn.connections).toBeLessThanOrEqual(2);
   });
 
   it("concurrent sends open at most `connections` sockets", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn, { connections: 4 });
-    await Promise.all(Array.from({ length: 200 }, () => client?.send(oneSms)));
+    const kpn = await fake.start();
+    const client = fake.client(kpn, { connections: 4 });
+    await Promise.all(Array.from({ length: 200 }, () => client.send(oneSms)));
     expect(kpn.sendRequests).toHaveLength(200);
     expect(kpn.connections).toBeLessThanOrEqual(4);
   });
 
   it("an injected dispatcher is used and left open by close()", async () => {
-    kpn = await startFakeKpn();
-    agent = new Agent({ connections: 2 });
-    client = clientFor(kpn, { dispatcher: agent });
+    const kpn = await fake.start();
+    const agent = fake.closeAfter(new Agent({ connections: 2 }));
+    const client = fake.client(kpn, { dispatcher: agent });
     await client.send(oneSms);
     await client.close();
     // The agent still works for its owner after the client is gone.

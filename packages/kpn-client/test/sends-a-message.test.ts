@@ -1,20 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { KPN_CLIENT_VERSION, type KpnClient } from "../src/index.js";
-import { clientFor, oneSms } from "./support/client.js";
-import { CLIENT_ID, CLIENT_SECRET, type FakeKpn, json, startFakeKpn } from "./support/fake-kpn.js";
+import { describe, expect, it } from "vitest";
+import { KPN_CLIENT_VERSION } from "../src/index.js";
+import { oneSms } from "./support/client.js";
+import { CLIENT_ID, CLIENT_SECRET, json } from "./support/fake-kpn.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("sending a message", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
-  afterEach(async () => {
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
-  });
+  const fake = useFakeKpn();
 
   it("fetches a token with client credentials and posts the messages with it", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
 
     const result = await client.send({
       sender: "MyShop",
@@ -55,8 +50,8 @@ describe("sending a message", () => {
   });
 
   it("leaves out webhook_url and expirein when not given", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     await client.send(oneSms);
     expect(Object.keys(JSON.parse(kpn.sendRequests[0]?.body ?? "{}"))).toEqual([
       "messages",
@@ -65,18 +60,18 @@ describe("sending a message", () => {
   });
 
   it("accepts 201 and 202 answers that carry a document_id", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response, n) =>
         json(response, n === 1 ? 201 : 202, { document_id: `doc-${n}`, status: "OK" }),
     });
-    client = clientFor(kpn);
+    const client = fake.client(kpn);
     expect(await client.send(oneSms)).toMatchObject({ documentId: "doc-1", status: 201 });
     expect(await client.send(oneSms)).toMatchObject({ documentId: "doc-2", status: 202 });
   });
 
   it("uses the legacy send path, a base path prefix and a trailing slash in baseUrl", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn, {
+    const kpn = await fake.start();
+    const client = fake.client(kpn, {
       baseUrl: `${kpn.url}/gateway/`,
       sendPath: "/messaging/sms-kpn/v1/send",
       userAgent: "my-app/2.0",
@@ -88,8 +83,8 @@ describe("sending a message", () => {
   });
 
   it("keeps content exactly as given, emoji and Dutch diacritics included", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     const content = "Ideeën uit België 👍🏽 “quotes” — en…";
     await client.send({ sender: "Shop", messages: [{ content, mobileNumber: "+31612345678" }] });
     expect(JSON.parse(kpn.sendRequests[0]?.body ?? "{}").messages[0].content).toBe(content);

@@ -1,23 +1,18 @@
 import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import type { KpnClient } from "../src/index.js";
-import { clientFor, oneSms, rejection } from "./support/client.js";
-import { type FakeKpn, startFakeKpn } from "./support/fake-kpn.js";
+import { oneSms, rejection } from "./support/client.js";
+import { useFakeKpn } from "./support/use-fake-kpn.js";
 
 describe("a server that does not answer in time", () => {
-  let kpn: FakeKpn | undefined;
-  let client: KpnClient | undefined;
+  const fake = useFakeKpn();
   const hanging: ServerResponse[] = [];
-  afterEach(async () => {
+  afterEach(() => {
     for (const response of hanging.splice(0)) response.destroy();
-    await client?.close();
-    await kpn?.close();
-    client = kpn = undefined;
   });
 
   it("never answering a send: KPN_TIMEOUT, ambiguous, within about timeoutMs", async () => {
-    kpn = await startFakeKpn({ send: (_request, response) => hanging.push(response) });
-    client = clientFor(kpn, { timeoutMs: 300 });
+    const kpn = await fake.start({ send: (_request, response) => hanging.push(response) });
+    const client = fake.client(kpn, { timeoutMs: 300 });
     await client.getAccessToken();
     const started = performance.now();
     const error = await rejection(client.send(oneSms));
@@ -35,25 +30,25 @@ describe("a server that does not answer in time", () => {
   });
 
   it("sending headers and then stalling the body still times out as a whole", async () => {
-    kpn = await startFakeKpn({
+    const kpn = await fake.start({
       send: (_request, response) => {
         response.writeHead(200, { "content-type": "application/json" });
         response.write('{"document_id":');
         hanging.push(response);
       },
     });
-    client = clientFor(kpn, { timeoutMs: 300 });
+    const client = fake.client(kpn, { timeoutMs: 300 });
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_TIMEOUT", ambiguous: true });
   });
 
   it("the caller's signal aborts a send in flight, reported as ambiguous", async () => {
-    kpn = await startFakeKpn({ send: (_request, response) => hanging.push(response) });
-    client = clientFor(kpn, { timeoutMs: 30_000 });
+    const kpn = await fake.start({ send: (_request, response) => hanging.push(response) });
+    const client = fake.client(kpn, { timeoutMs: 30_000 });
     await client.getAccessToken();
     const controller = new AbortController();
     const sending = rejection(client.send({ ...oneSms, signal: controller.signal }));
-    await waitUntil(() => kpn?.sendRequests.length === 1);
+    await waitUntil(() => kpn.sendRequests.length === 1);
     controller.abort(new Error("shutting down"));
     const error = await sending;
     expect(error).toMatchObject({ code: "KPN_TIMEOUT", kind: "transient", ambiguous: true });
@@ -63,8 +58,8 @@ describe("a server that does not answer in time", () => {
   });
 
   it("an already aborted signal sends nothing and is not ambiguous", async () => {
-    kpn = await startFakeKpn();
-    client = clientFor(kpn);
+    const kpn = await fake.start();
+    const client = fake.client(kpn);
     await client.getAccessToken();
     const error = await rejection(client.send({ ...oneSms, signal: AbortSignal.abort() }));
     expect(error).toMatchObject({ code: "KPN_TIMEOUT", ambiguous: false });
@@ -72,8 +67,8 @@ describe("a server that does not answer in time", () => {
   });
 
   it("a hanging token endpoint is KPN_TOKEN_FAILED, retried, and never ambiguous", async () => {
-    kpn = await startFakeKpn({ token: (_request, response) => hanging.push(response) });
-    client = clientFor(kpn, { timeoutMs: 200, tokenRetries: 1 });
+    const kpn = await fake.start({ token: (_request, response) => hanging.push(response) });
+    const client = fake.client(kpn, { timeoutMs: 200, tokenRetries: 1 });
     const error = await rejection(client.send(oneSms));
     expect(error).toMatchObject({ code: "KPN_TOKEN_FAILED", kind: "transient", ambiguous: false });
     expect(error.message).toBe("KPN token request timed out after 200 ms");

@@ -5,9 +5,10 @@ import {
   SMS_QUEUE,
   SmsProducer,
 } from "@sms-relay/producer";
-import type { TestRedis } from "@sms-relay/testing";
+import { startTestRedis, type TestRedis } from "@sms-relay/testing";
 import { Queue } from "bullmq";
 import type { Logger } from "pino";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { parseWorkerEnv, type WorkerConfig } from "../../src/env.js";
 import { type RunningWorker, startWorker } from "../../src/start-worker.js";
 import { captureLogs, type LogCapture } from "./log-capture.js";
@@ -99,6 +100,48 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         await api.close();
       })();
       return closed;
+    },
+  };
+}
+
+/** A test file's Redis and a way to start stacks on it; see {@link useWorkerStack}. */
+export interface WorkerStack {
+  /** The file's Redis; there from `beforeAll` on. */
+  readonly redis: TestRedis;
+  /** Starts a stack on the file's Redis; it is closed when the test ends. */
+  start(options: Omit<StackOptions, "redis">): Promise<Stack>;
+}
+
+/**
+ * Registers the hooks an end-to-end worker test file needs: one Redis for the whole file, and
+ * closing the stack a test started when that test ends, so the next one starts clean.
+ */
+export function useWorkerStack(): WorkerStack {
+  let redis: TestRedis | undefined;
+  let current: Stack | undefined;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  return {
+    get redis(): TestRedis {
+      if (!redis) throw new Error("useWorkerStack: Redis is started in beforeAll, not before");
+      return redis;
+    },
+    async start(options) {
+      await current?.close();
+      current = await startStack({ ...options, redis: this.redis });
+      return current;
     },
   };
 }

@@ -13,8 +13,11 @@ export const oneSms: SendSmsRequest = {
   messages: [{ content: "Hallo!", mobileNumber: "+31612345678" }],
 };
 
-/** A client for the fake API; tests close it in afterEach. */
-export function clientFor(kpn: FakeKpn, overrides: Partial<KpnClientOptions> = {}): KpnClient {
+/** A client for the fake API; `useFakeKpn` closes the ones it makes after each test. */
+export function clientFor(
+  kpn: Pick<FakeKpn, "url">,
+  overrides: Partial<KpnClientOptions> = {},
+): KpnClient {
   return createKpnClient({
     baseUrl: kpn.url,
     clientId: CLIENT_ID,
