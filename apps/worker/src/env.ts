@@ -1,3 +1,4 @@
+import { validateSender } from "@sms-relay/sms";
 import { z } from "zod";
 
 /** Log levels pino understands, plus `silent`. */
@@ -97,6 +98,15 @@ const flag = z
   .default("0")
   .transform((value) => value === "1" || value === "true");
 
+function isValidSender(value: string): boolean {
+  try {
+    validateSender(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const required = z.string({ error: "is required" }).min(1, { error: "is required" });
 
 /** The schema of every variable the worker reads, with the defaults of the public contract. */
@@ -116,10 +126,11 @@ export const workerEnvSchema = z.object({
   KPN_CLIENT_SECRET: required,
   KPN_MAX_CONTENT_LENGTH: integer(1000, 1, 1000),
   KPN_TIMEOUT_MS: integer(10_000, 1),
+  // The same rule as the producer's, so a sender one side accepts is never refused by the other.
   SMS_DEFAULT_SENDER: z
     .string()
-    .regex(/^(?:[A-Za-z0-9 ]{1,11}|\+?[0-9]{1,16})$/, {
-      error: "must be at most 11 letters, digits or spaces, or a phone number",
+    .refine(isValidSender, {
+      error: "must be 1 to 11 characters of the GSM 03.38 basic set (letters, digits, spaces, …)",
     })
     .default("SMSRelay"),
   SMS_MAX_SEGMENTS: integer(10, 1),
