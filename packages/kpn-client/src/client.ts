@@ -9,6 +9,7 @@ import {
   type ResponseFacts,
   responseFacts,
   sendFailure,
+  validationRefusal,
 } from "./response-error.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
 import { type ApiResponse, isConnectFailure, postToApi } from "./transport.js";
@@ -187,17 +188,21 @@ function encodeSendBody(request: SendSmsRequest): string {
 }
 
 /**
- * A 2xx must carry a `document_id`. Without one it is reported as transient and ambiguous: the
- * API took the request and may have sent it, yet gave us nothing to prove it. Retrying risks a
- * duplicate; dropping it risks a lost SMS, and the worker's policy is at-least-once.
+ * A 2xx must carry a `document_id`. Without one it is a refusal when the body is a validation
+ * error, else transient and ambiguous: the API took the request and may have sent it, yet gave
+ * us nothing to prove it. Retrying risks a duplicate; dropping it risks a lost SMS, and the
+ * worker's policy is at-least-once.
  */
 function accepted(response: ApiResponse, startedAt: number): SendSmsResult {
   const documentId = readDocumentId(response.text);
   if (documentId !== undefined) {
     return { documentId, status: response.status, durationMs: performance.now() - startedAt };
   }
+  const facts = responseFacts(response);
+  const refusal = validationRefusal(facts);
+  if (refusal !== undefined) throw refusal;
   throw errorFromFacts(
-    responseFacts(response),
+    facts,
     "KPN_BAD_RESPONSE",
     "transient",
     true,

@@ -47,3 +47,31 @@ export function isClientFault(apiCode: string | undefined, body: string): boolea
 export function isRateLimitFault(apiCode: string | undefined): boolean {
   return matches(apiCode, RATE_LIMIT_FAULTS);
 }
+
+/**
+ * Words of a validation refusal: the API checked the message (number, sender, content, size) and
+ * will refuse it again, whatever the HTTP status it came with.
+ */
+const VALIDATION_WORDS =
+  /invalid|validation|missing|required|too[ _-]?long|too[ _-]?many|exceed|not[ _-]?allowed|malformed/i;
+
+/** Apigee's own faults speak of the gateway or the target ("Invalid response from target"). */
+const GATEWAY_FAULT = /^\s*\{\s*"fault"\s*:/;
+
+/**
+ * Whether an error body is a validation refusal, by its code or message. Token, client and quota
+ * faults are not (`oauth.v2.InvalidAccessToken` says "invalid" about the token, not the message),
+ * nor is anything in the gateway's `fault` shape.
+ */
+export function isValidationFault(
+  apiCode: string | undefined,
+  apiMessage: string | undefined,
+  body: string,
+): boolean {
+  if (apiCode === undefined && apiMessage === undefined) return false;
+  if (isTokenFault(apiCode, body) || isClientFault(apiCode, body) || isRateLimitFault(apiCode)) {
+    return false;
+  }
+  if (GATEWAY_FAULT.test(body)) return false;
+  return VALIDATION_WORDS.test(apiCode ?? "") || VALIDATION_WORDS.test(apiMessage ?? "");
+}

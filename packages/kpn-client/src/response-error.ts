@@ -1,6 +1,6 @@
 import { parseErrorBody } from "./error-body.js";
 import { KpnError, type KpnErrorCode, type KpnErrorKind } from "./errors.js";
-import { isClientFault, isRateLimitFault, isTokenFault } from "./fault-codes.js";
+import { isClientFault, isRateLimitFault, isTokenFault, isValidationFault } from "./fault-codes.js";
 import { parseRetryAfter } from "./retry-after.js";
 import type { ApiResponse } from "./transport.js";
 
@@ -67,9 +67,26 @@ export function errorFromFacts(
 }
 
 /**
+ * A refusal of the message itself, whatever status carried it: a validation error in the body
+ * means the API checked the message and will refuse it again, so it is permanent and nothing was
+ * sent.
+ */
+export function validationRefusal(facts: ResponseFacts): KpnError | undefined {
+  if (!isValidationFault(facts.apiCode, facts.apiMessage, facts.body)) return undefined;
+  return errorFromFacts(
+    facts,
+    "KPN_REJECTED",
+    "permanent",
+    false,
+    `KPN API rejected the message ${describeFacts(facts)}`,
+  );
+}
+
+/**
  * Classifies a failed send response (anything but a 2xx and an auth failure, which the client
  * handles itself). Only 500, 502, 504 and unknown 5xx are ambiguous: 503 and 501/505 say the
- * request was not acted on, and 4xx/429 refuse it before it is handled.
+ * request was not acted on, and 4xx/429 refuse it before it is handled. A 5xx whose body is a
+ * validation error is a refusal like a 400.
  */
 export function sendFailure(facts: ResponseFacts): KpnError {
   const { status } = facts;
@@ -116,6 +133,8 @@ export function sendFailure(facts: ResponseFacts): KpnError {
       `KPN API rejected the message ${detail}`,
     );
   }
+  const refusal = validationRefusal(facts);
+  if (refusal !== undefined) return refusal;
   const ambiguous = status !== 503 && status !== 501 && status !== 505;
   return errorFromFacts(
     facts,
