@@ -1,11 +1,18 @@
 import { createBullBoard } from "@bull-board/api";
 import { ExpressAdapter } from "@bull-board/express";
-import { DEAD_LETTER_QUEUE, DEFAULT_PREFIX, SMS_QUEUE } from "@sms-relay/producer";
+import {
+  DEAD_LETTER_QUEUE,
+  DEFAULT_PREFIX,
+  DeadLetterQueue,
+  SMS_QUEUE,
+  type SmsRedisConnection,
+} from "@sms-relay/producer";
 import { type ConnectionOptions, Queue } from "bullmq";
 import express, { type Express } from "express";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { createBasicAuth } from "./basic-auth.js";
+import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import type { DashboardCredentials } from "./env.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
 import { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";
@@ -33,13 +40,18 @@ export interface DashboardOptions {
 
 /** A dashboard app, not yet listening. */
 export interface Dashboard {
-  /** The Express app: bull-board at `/`, `GET /healthz` without auth. */
+  /**
+   * The Express app: bull-board at `/`, the dead-letter page and API at `/dead-letters`,
+   * `GET /healthz` without auth.
+   */
   readonly app: Express;
   /** Closes the queues and the Redis connection the dashboard opened. */
   close(): Promise<void>;
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
+/** Where the dead-letter page and its API live (linked from bull-board's header). */
+const DEAD_LETTERS_PATH = "/dead-letters";
 
 /**
  * Builds the dashboard: bull-board for the `sms` and `sms-dead-letter` queues behind basic auth,
@@ -78,12 +90,23 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return queue;
   });
 
+  // Shares the dashboard's connection; given options, it opens (and closes) one of its own.
+  const deadLetters = new DeadLetterQueue({
+    connection: ownRedis ?? (options.connection as SmsRedisConnection),
+    prefix,
+  });
+
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath("/");
   createBullBoard({
     queues: queues.map((queue) => new MaskedBullMQAdapter(queue, { readOnly })),
     serverAdapter,
-    options: { uiConfig: { boardTitle: "sms-relay" } },
+    options: {
+      uiConfig: {
+        boardTitle: "sms-relay",
+        miscLinks: [{ text: "Dead letters: redrive / purge", url: DEAD_LETTERS_PATH }],
+      },
+    },
   });
 
   const app = express();
@@ -107,6 +130,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   });
   if (auth) app.use(createBasicAuth(auth));
   app.use(readOnly ? createReadOnlyGuard() : createMaskedDataGuard());
+  // After auth and the read-only guard, so both cover redrive and purge.
+  app.use(
+    DEAD_LETTERS_PATH,
+    createDeadLetterRouter({ deadLetters, readOnly, ...(logger ? { logger } : {}) }),
+  );
   const board = serverAdapter.getRouter() as Express;
   // bull-board runs its own Express app, which would announce itself on every response.
   board.disable("x-powered-by");
@@ -115,7 +143,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   return {
     app,
     async close() {
-      await Promise.allSettled(queues.map((queue) => queue.close()));
+      await Promise.allSettled([...queues.map((queue) => queue.close()), deadLetters.close()]);
       if (ownRedis) {
         await ownRedis.quit().catch(() => ownRedis.disconnect());
       }

@@ -1,5 +1,14 @@
 export { type BasicAuthOptions, createBasicAuth } from "./basic-auth.js";
 export { createDashboard, type Dashboard, type DashboardOptions } from "./create-dashboard.js";
+export { type DeadLetterPageModel, escapeHtml, renderDeadLetterPage } from "./dead-letter-page.js";
+export { createDeadLetterRouter, type DeadLetterRouterOptions } from "./dead-letter-routes.js";
+export {
+  DashboardRequestError,
+  type DeadLetterSelection,
+  MAX_SELECTED_IDS,
+  parseFormSelection,
+  parseJsonSelection,
+} from "./dead-letter-selection.js";
 export {
   type DashboardConfig,
   DashboardConfigError,
@@ -8,6 +17,11 @@ export {
 } from "./env.js";
 export { maskNumber, maskNumbersInText, maskPhoneNumbers } from "./mask-phone-numbers.js";
 export { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+export {
+  createSameOriginGuard,
+  isSameOrigin,
+  type SameOriginGuardOptions,
+} from "./same-origin-guard.js";
 export {
   type RunningDashboard,
   type StartDashboardConfig,

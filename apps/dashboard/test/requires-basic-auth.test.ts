@@ -29,6 +29,24 @@ describe("basic auth", () => {
   );
 
   it.each([
+    ["GET", "/dead-letters"],
+    ["GET", "/dead-letters/api"],
+    ["POST", "/dead-letters/api/redrive"],
+    ["POST", "/dead-letters/api/purge"],
+    ["POST", "/dead-letters/redrive"],
+    ["POST", "/dead-letters/purge"],
+  ])("answers 401 to %s %s without credentials", async (method, path) => {
+    const response = await fetch(`${dashboard.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json", origin: dashboard.url },
+      ...(method === "POST" ? { body: JSON.stringify({ all: true }) } : {}),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Basic realm="/);
+    await response.body?.cancel();
+  });
+
+  it.each([
     ["a wrong password", basic(USER, "wrong")],
     ["a wrong user", basic("admin", PASSWORD)],
     ["a prefix of the password", basic(USER, PASSWORD.slice(0, -1))],
