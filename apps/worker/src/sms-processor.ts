@@ -16,12 +16,41 @@ export type SmsProcessor = (
 export function createSmsProcessor(deps: ProcessSmsDeps): SmsProcessor {
   return async (job, _token, signal) => {
     deps.metrics?.jobsActive.inc();
+    const linked = linkSignals(deps.signal, signal);
     try {
-      const signals = [deps.signal, signal].filter((s): s is AbortSignal => s !== undefined);
-      const combined = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      return await processSms(job, { ...deps, signal: combined });
+      return await processSms(job, { ...deps, signal: linked.signal });
     } finally {
+      linked.dispose();
       deps.metrics?.jobsActive.dec();
     }
+  };
+}
+
+/**
+ * One signal that aborts when either does. Not `AbortSignal.any`: the shutdown signal lives as
+ * long as the process, and a dependent signal per job would stay tied to it (Node 20 keeps them
+ * around); a listener removed when the job ends leaves nothing behind.
+ */
+function linkSignals(
+  first: AbortSignal | undefined,
+  second: AbortSignal | undefined,
+): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (first === undefined || second === undefined) {
+    return { signal: first ?? second, dispose: () => {} };
+  }
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (first.aborted || second.aborted) {
+    abort();
+    return { signal: controller.signal, dispose: () => {} };
+  }
+  first.addEventListener("abort", abort, { once: true });
+  second.addEventListener("abort", abort, { once: true });
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      first.removeEventListener("abort", abort);
+      second.removeEventListener("abort", abort);
+    },
   };
 }
