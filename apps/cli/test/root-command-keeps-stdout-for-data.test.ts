@@ -1,29 +1,13 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { startTestRedis, type TestRedis } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcess } from "./helpers.js";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** `pnpm sms-relay …` from the repository root, as the README tells users to run it. */
 function pnpmSmsRelay(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const { REDIS_URL: _unused, ...inherited } = process.env;
-    const child = spawn("pnpm", ["sms-relay", ...args], {
-      cwd: repoRoot,
-      env: { ...inherited, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess("pnpm", ["sms-relay", ...args], env, { cwd: repoRoot });
 }
 
 describe("pnpm sms-relay from the repository root", () => {

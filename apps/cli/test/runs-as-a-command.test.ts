@@ -1,27 +1,12 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { freePort, startTestRedis, type TestRedis } from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runProcess } from "./helpers.js";
 
 const bin = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
 function run(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const { REDIS_URL: _unused, ...inherited } = process.env;
-    const child = spawn(process.execPath, [bin, ...args], {
-      env: { ...inherited, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [bin, ...args], env);
 }
 
 describe("the sms-relay binary", () => {
