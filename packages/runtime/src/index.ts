@@ -1,0 +1,26 @@
+export {
+  type DescribeEnvIssuesOptions,
+  describeEnvIssues,
+  type EnvIssuesDescription,
+} from "./env-issues.js";
+export {
+  COMMON_ENV_DEFAULTS,
+  flagSchema,
+  integerSchema,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevelSchema,
+  queuePrefixSchema,
+  redisUrlSchema,
+  withoutEmpty,
+} from "./env-pieces.js";
+export { freePort, portIsFree } from "./free-port.js";
+export { createLogThrottle, type LogThrottleOptions } from "./log-throttle.js";
+export { createLogger, type LoggerOptions, REDACTED_LOG_PATHS } from "./logger.js";
+export { redactUrl } from "./redact-url.js";
+export { findOnPath, pingRedis, redisAnswers } from "./redis-probe.js";
+export {
+  handleShutdownSignals,
+  type ShutdownSignalOptions,
+  signalExitCode,
+} from "./shutdown-signals.js";

@@ -1,0 +1,35 @@
+import { startTestRedis, type TestRedis } from "@sms-relay/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findOnPath, freePort, pingRedis, portIsFree, redisAnswers } from "../src/index.js";
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+afterAll(async () => {
+  await redis?.close();
+});
+
+describe("Redis probe", () => {
+  it("answers true for a running Redis and false, quickly, for a closed port", async () => {
+    expect(await redisAnswers(redis.url)).toBe(true);
+    const port = await freePort();
+    const started = Date.now();
+    expect(await redisAnswers(`redis://127.0.0.1:${port}`)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("says what went wrong without the URL's password", async () => {
+    const port = await freePort();
+    const reason = await pingRedis(`redis://:topsecret@127.0.0.1:${port}`, 500);
+    expect(reason).toBeDefined();
+    expect(reason).not.toContain("topsecret");
+  });
+
+  it("finds binaries on PATH and tells free ports from taken ones", async () => {
+    expect(findOnPath("node", process.env.PATH ?? "")).toMatch(/node$/);
+    expect(findOnPath("surely-not-a-binary-here", process.env.PATH ?? "")).toBeUndefined();
+    expect(await portIsFree(redis.port)).toBe(false);
+    expect(await portIsFree(await freePort())).toBe(true);
+  });
+});
