@@ -1,5 +1,8 @@
 import { DEAD_LETTER_JOB_NAME, type DeadLetterJobData } from "@sms-relay/producer";
+import { maskMobileNumber } from "@sms-relay/sms";
 import type { Queue } from "bullmq";
+import type { Logger } from "pino";
+import type { WorkerMetrics } from "./metrics.js";
 
 /** Why an SMS will not be sent: the `reason` of a dead-letter record. */
 export type DeadLetterReason = DeadLetterJobData["reason"];
@@ -22,16 +25,47 @@ export interface DeadLetterInput {
 /** Adds dead-letter records; returns false when the record was already there. */
 export type DeadLetterWriter = (input: DeadLetterInput) => Promise<boolean>;
 
+/**
+ * Strings of an `invalid` message longer than this are cut in its record (their length is kept
+ * under `truncated`): a foreign job with 10 MB of content must not be copied whole.
+ */
+export const MAX_INVALID_FIELD_LENGTH = 1000;
+
+/** The message of an `invalid` record: long strings cut, their lengths under `truncated`. */
+function boundedMessage(message: unknown): unknown {
+  if (typeof message === "string") {
+    return message.length > MAX_INVALID_FIELD_LENGTH
+      ? { value: message.slice(0, MAX_INVALID_FIELD_LENGTH), truncated: { value: message.length } }
+      : { value: message };
+  }
+  if (typeof message !== "object" || message === null || Array.isArray(message)) {
+    return { value: JSON.stringify(message)?.slice(0, MAX_INVALID_FIELD_LENGTH) ?? null };
+  }
+  const bounded: Record<string, unknown> = {};
+  const truncated: Record<string, number> = {};
+  for (const [key, value] of Object.entries(message)) {
+    if (typeof value === "string" && value.length > MAX_INVALID_FIELD_LENGTH) {
+      bounded[key] = value.slice(0, MAX_INVALID_FIELD_LENGTH);
+      truncated[key] = value.length;
+    } else {
+      bounded[key] = value;
+    }
+  }
+  if (Object.keys(truncated).length > 0) bounded.truncated = truncated;
+  return bounded;
+}
+
 /** Builds the record stored in `sms-dead-letter`, in the shape of the public contract. */
 export function toDeadLetterJobData(input: DeadLetterInput): DeadLetterJobData {
   const error: DeadLetterJobData["error"] = { message: input.error.message };
   if (input.error.status !== undefined) error.status = input.error.status;
   if (input.error.code !== undefined) error.code = input.error.code;
   if (input.error.body !== undefined) error.body = input.error.body;
+  const message = input.reason === "invalid" ? boundedMessage(input.message) : input.message;
   return {
     v: 1,
     jobId: input.jobId,
-    message: input.message as DeadLetterJobData["message"],
+    message: message as DeadLetterJobData["message"],
     reason: input.reason,
     error,
     attemptsMade: input.attemptsMade,
@@ -54,6 +88,50 @@ export function createDeadLetterWriter(queue: Queue): DeadLetterWriter {
       removeOnComplete: false,
       removeOnFail: false,
     });
+    return true;
+  };
+}
+
+/** Options of {@link createDeadLetterAction}. */
+export interface DeadLetterActionOptions {
+  write: DeadLetterWriter;
+  logger: Logger;
+  metrics?: WorkerMetrics | undefined;
+}
+
+/** Gives up on an SMS: writes its record, counts it and logs one line. Returns whether it was new. */
+export type DeadLetterAction = (input: DeadLetterInput) => Promise<boolean>;
+
+function maskedRecipient(message: unknown): string | undefined {
+  const to = (message as { to?: unknown } | null)?.to;
+  return typeof to === "string" && to.length <= 32 ? maskMobileNumber(to) : undefined;
+}
+
+/**
+ * The one way every path of the worker gives up on an SMS (the processor's refusals, exhausted
+ * retries, invalid job data, the `failed` fallback), so that each is recorded, counted and
+ * logged the same way. A record that was there already is neither counted nor logged again.
+ */
+export function createDeadLetterAction(options: DeadLetterActionOptions): DeadLetterAction {
+  const { write, logger, metrics } = options;
+  return async (input) => {
+    const added = await write(input);
+    if (!added) return false;
+    metrics?.failed.inc({ reason: input.reason });
+    metrics?.deadLettered.inc({ reason: input.reason });
+    logger.warn(
+      {
+        jobId: input.jobId,
+        to: maskedRecipient(input.message),
+        reason: input.reason,
+        code: input.error.code,
+        status: input.error.status,
+        error: input.error.message.slice(0, 500),
+        attemptsMade: input.attemptsMade,
+        documentIds: input.documentIds,
+      },
+      "sms dead-lettered",
+    );
     return true;
   };
 }

@@ -1,11 +1,17 @@
+import {
+  describeEnvIssues,
+  flagSchema,
+  integerSchema,
+  LOG_LEVELS,
+  type LogLevel,
+  logLevelSchema,
+  queuePrefixSchema,
+  redactUrl,
+  redisUrlSchema,
+  withoutEmpty,
+} from "@sms-relay/runtime";
 import { validateSender } from "@sms-relay/sms";
 import { z } from "zod";
-
-/** Log levels pino understands, plus `silent`. */
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-
-/** A pino log level. */
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** The worker's configuration, parsed from the environment by {@link parseWorkerEnv}. */
 export interface WorkerConfig {
@@ -66,16 +72,7 @@ export class WorkerConfigError extends Error {
 }
 
 /** Variables whose values must never appear in a message or a log line. */
-const SECRET_VARIABLES = new Set(["KPN_CLIENT_SECRET"]);
-
-function integer(fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return z.coerce
-    .number({ error: "must be a number" })
-    .int({ error: "must be a whole number" })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
-    .default(fallback);
-}
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["KPN_CLIENT_SECRET"]);
 
 function url(fallback: string, protocols: readonly string[]) {
   return z
@@ -93,10 +90,7 @@ function url(fallback: string, protocols: readonly string[]) {
     );
 }
 
-const flag = z
-  .enum(["0", "1", "true", "false"], { error: "must be 1 or 0" })
-  .default("0")
-  .transform((value) => value === "1" || value === "true");
+const integer = integerSchema;
 
 function isValidSender(value: string): boolean {
   try {
@@ -111,12 +105,9 @@ const required = z.string({ error: "is required" }).min(1, { error: "is required
 
 /** The schema of every variable the worker reads, with the defaults of the public contract. */
 export const workerEnvSchema = z.object({
-  REDIS_URL: url("redis://127.0.0.1:6379", ["redis:", "rediss:"]),
-  REDIS_CLUSTER: flag,
-  SMS_QUEUE_PREFIX: z
-    .string()
-    .regex(/^[^:\s]+$/, { error: "must not contain ':' or spaces" })
-    .default("bull"),
+  REDIS_URL: redisUrlSchema(),
+  REDIS_CLUSTER: flagSchema(),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(),
   KPN_BASE_URL: url("https://api-prd.kpn.com", ["https:", "http:"]),
   KPN_SEND_PATH: z
     .string()
@@ -142,16 +133,8 @@ export const workerEnvSchema = z.object({
   SMS_KEEP_COMPLETED_SECONDS: integer(604_800, 1),
   HEALTH_PORT: integer(9464, 0, 65_535),
   SHUTDOWN_GRACE_MS: integer(25_000, 0),
-  LOG_LEVEL: z
-    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` })
-    .default("info"),
+  LOG_LEVEL: logLevelSchema(),
 });
-
-function describeValue(variable: string, value: unknown): string {
-  if (value === undefined) return "";
-  if (SECRET_VARIABLES.has(variable)) return " (value hidden)";
-  return ` (got ${JSON.stringify(String(value))})`;
-}
 
 /**
  * Reads the worker configuration from an environment object (normally `process.env`).
@@ -162,22 +145,16 @@ function describeValue(variable: string, value: unknown): string {
  * const config = parseWorkerEnv({ KPN_CLIENT_ID: "id", KPN_CLIENT_SECRET: "secret" });
  */
 export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerConfig {
-  const input: Record<string, string> = {};
-  for (const key of Object.keys(workerEnvSchema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value.trim() !== "") input[key] = value.trim();
-  }
+  const known = Object.fromEntries(
+    Object.keys(workerEnvSchema.shape).map((key) => [key, env[key]]),
+  );
+  const input = withoutEmpty(known);
   const parsed = workerEnvSchema.safeParse(input);
   if (!parsed.success) {
-    const variables: string[] = [];
-    const parts: string[] = [];
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0] ?? "environment");
-      if (variables.includes(variable)) continue;
-      variables.push(variable);
-      parts.push(`${variable} ${issue.message}${describeValue(variable, input[variable])}`);
-    }
-    throw new WorkerConfigError(`Invalid worker configuration: ${parts.join("; ")}`, variables);
+    const { message, variables } = describeEnvIssues(parsed.error.issues, input, {
+      secrets: SECRET_VARIABLES,
+    });
+    throw new WorkerConfigError(`Invalid worker configuration: ${message}`, variables);
   }
   const e = parsed.data;
   if (e.SMS_BACKOFF_MAX_MS < e.SMS_BACKOFF_MS) {
@@ -210,17 +187,6 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   };
 }
 
-/** Masks the password of a Redis URL, keeping the rest readable. */
-function redactUrl(value: string): string {
-  try {
-    const parsed = new URL(value);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "[unparseable]";
-  }
-}
-
 /** A copy of the configuration that is safe to log: the client secret and any Redis password hidden. */
 export function redactWorkerConfig(config: WorkerConfig): Record<string, unknown> {
   return { ...config, kpnClientSecret: "[redacted]", redisUrl: redactUrl(config.redisUrl) };
@@ -230,3 +196,5 @@ export function redactWorkerConfig(config: WorkerConfig): Record<string, unknown
 export function loadWorkerConfig(): WorkerConfig {
   return parseWorkerEnv(process.env);
 }
+
+export { LOG_LEVELS, type LogLevel };

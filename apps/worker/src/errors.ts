@@ -1,26 +1,3 @@
-/** The fields of a KPN client failure the worker relies on (see `KpnError` in @sms-relay/kpn-client). */
-export interface KpnFailure extends Error {
-  readonly code: string;
-  readonly kind: "permanent" | "rate_limited" | "auth" | "transient";
-  readonly status?: number;
-  readonly apiCode?: string;
-  readonly body?: string;
-  readonly retryAfterMs?: number;
-  readonly ambiguous: boolean;
-}
-
-const KINDS = new Set(["permanent", "rate_limited", "auth", "transient"]);
-
-/**
- * True for a KPN client failure. Checked by name and shape, not `instanceof`, because a second
- * copy of the client package would have its own class.
- */
-export function isKpnFailure(error: unknown): error is KpnFailure {
-  if (!(error instanceof Error) || error.name !== "KpnError") return false;
-  const candidate = error as Partial<KpnFailure>;
-  return typeof candidate.code === "string" && KINDS.has(candidate.kind ?? "");
-}
-
 /**
  * Thrown by the processor for a failure worth another attempt; BullMQ retries it with the
  * `sms` backoff, which waits at least `retryAfterMs` when the API asked for that.

@@ -1,16 +1,12 @@
 import { smsJobDataSchema, smsJobProgressSchema } from "@sms-relay/producer";
 import type { Job } from "bullmq";
 import type { Logger } from "pino";
-import type { DeadLetterWriter } from "./dead-letter.js";
-import type { WorkerMetrics } from "./metrics.js";
+import type { DeadLetterAction } from "./dead-letter.js";
 
 /** Options of {@link createFailedJobHandler}. */
 export interface FailedJobHandlerOptions {
-  deadLetter: DeadLetterWriter;
+  deadLetter: DeadLetterAction;
   logger: Logger;
-  metrics?: WorkerMetrics;
-  /** `SMS_MAX_ATTEMPTS`. */
-  maxAttempts: number;
 }
 
 function isFinalFailure(job: Job, error: Error): boolean {
@@ -21,11 +17,11 @@ function isFinalFailure(job: Job, error: Error): boolean {
 
 /**
  * The `failed` listener: a safety net for jobs that failed for good without the processor's
- * classification (stalled too often, jobs added by someone else with fewer attempts). Adds the
+ * decision (stalled too often, jobs added by someone else with fewer attempts). Adds the
  * dead-letter record when it is missing; the processor's own records are left as they are.
  */
 export function createFailedJobHandler(options: FailedJobHandlerOptions) {
-  const { deadLetter, logger, metrics } = options;
+  const { deadLetter, logger } = options;
   return (job: Job | undefined, error: Error): void => {
     if (!job?.id) {
       logger.error(
@@ -46,22 +42,11 @@ export function createFailedJobHandler(options: FailedJobHandlerOptions) {
       error: { message: error.message, code: "SMS_FAILED" },
       attemptsMade: Math.max(1, job.attemptsMade),
       documentIds: progress.success ? progress.data.documentIds : [],
-    }).then(
-      (added) => {
-        if (!added) return;
-        metrics?.failed.inc({ reason });
-        metrics?.deadLettered.inc({ reason });
-        logger.warn(
-          { jobId, reason, error: error.message },
-          "sms dead-lettered after failing outside the processor",
-        );
-      },
-      (writeError: unknown) => {
-        logger.error(
-          { jobId, err: { message: String(writeError) } },
-          "could not dead-letter a failed job",
-        );
-      },
-    );
+    }).catch((writeError: unknown) => {
+      logger.error(
+        { jobId, err: { message: String(writeError) } },
+        "could not dead-letter a failed job",
+      );
+    });
   };
 }

@@ -1,14 +1,22 @@
 export {
+  type AcceptedParts,
+  createAcceptedParts,
+  furthestProgress,
+  recordProgress,
+} from "./accepted-parts.js";
+export {
   type BackoffOptions,
   computeBackoffMs,
   createBackoffStrategy,
   SMS_BACKOFF_TYPE,
 } from "./backoff.js";
-export { classifySendFailure } from "./classify-failure.js";
 export {
+  createDeadLetterAction,
   createDeadLetterWriter,
+  type DeadLetterAction,
   type DeadLetterInput,
   type DeadLetterWriter,
+  MAX_INVALID_FIELD_LENGTH,
   toDeadLetterJobData,
 } from "./dead-letter.js";
 export {
@@ -21,7 +29,17 @@ export {
   WorkerConfigError,
   workerEnvSchema,
 } from "./env.js";
-export { isKpnFailure, type KpnFailure, SmsRetryableError } from "./errors.js";
+export { SmsRetryableError } from "./errors.js";
+export {
+  type AttemptFacts,
+  type DecisionConfig,
+  type DeferCause,
+  decideFailure,
+  type FailureDecision,
+  type FailureFacts,
+  MIN_RATE_LIMIT_PAUSE_MS,
+} from "./failure-decision.js";
+export { handleSendFailure, type SendFailure } from "./handle-send-failure.js";
 export {
   createHealthServer,
   type HealthServer,
@@ -44,7 +62,12 @@ export {
   type RateLimiterOptions,
   RateLimitWaitAbortedError,
 } from "./rate-limiter.js";
-export { createReadiness, type Readiness, type ReadinessReport } from "./readiness.js";
+export {
+  createReadiness,
+  type KpnFault,
+  type Readiness,
+  type ReadinessReport,
+} from "./readiness.js";
 export { createSmsProcessor, type SmsProcessor } from "./sms-processor.js";
 export {
   type RunningWorker,

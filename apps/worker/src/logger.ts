@@ -1,32 +1,11 @@
-import { type Logger, pino } from "pino";
-import type { LogLevel } from "./env.js";
+import { createLogger as createAppLogger, type LogLevel } from "@sms-relay/runtime";
+import type { Logger } from "pino";
 
-/**
- * Paths pino blanks out wherever they appear in a log object, as a second line of defence:
- * nothing should log these in the first place.
- */
-const REDACTED_PATHS = [
-  "kpnClientSecret",
-  "clientSecret",
-  "client_secret",
-  "secret",
-  "password",
-  "authorization",
-  "*.kpnClientSecret",
-  "*.clientSecret",
-  "*.client_secret",
-  "*.secret",
-  "*.password",
-  "*.authorization",
-  "config.kpnClientSecret",
-];
-
-/** JSON logs on stdout, with secrets redacted. */
+/** JSON logs on stdout (or `destination`), with the project's redaction list. */
 export function createLogger(level: LogLevel, destination?: NodeJS.WritableStream): Logger {
-  const options = {
+  return createAppLogger({
+    service: "sms-relay-worker",
     level,
-    base: { service: "sms-relay-worker" },
-    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
-  };
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+    ...(destination ? { destination } : {}),
+  });
 }

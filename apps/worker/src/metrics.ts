@@ -4,7 +4,7 @@ import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom
 export type FailureReason = "rejected" | "exhausted" | "invalid";
 
 /** What kind of failure put a job back for another go. */
-export type RetryKind = "transient" | "rate_limited" | "auth";
+export type RetryKind = "transient" | "rate_limited" | "auth" | "redirected";
 
 /** Outcome label of `kpn_request_duration_seconds`. */
 export type RequestOutcome = "ok" | "permanent" | "rate_limited" | "auth" | "transient";

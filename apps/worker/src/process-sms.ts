@@ -8,79 +8,21 @@ import {
 } from "@sms-relay/producer";
 import { maskMobileNumber, planMessage } from "@sms-relay/sms";
 import { UnrecoverableError, Worker } from "bullmq";
-import type { Logger } from "pino";
-import { classifySendFailure, type FailureHandlingDeps } from "./classify-failure.js";
-import type { DeadLetterWriter } from "./dead-letter.js";
-import type { WorkerConfig } from "./env.js";
-import type { WorkerMetrics } from "./metrics.js";
-import {
-  type RateLimiter,
-  type RateLimitPermit,
-  RateLimitWaitAbortedError,
-} from "./rate-limiter.js";
-import type { Readiness } from "./readiness.js";
+import { furthestProgress, recordProgress } from "./accepted-parts.js";
+import { handleSendFailure } from "./handle-send-failure.js";
+import type { ProcessorState, ProcessSmsDeps, SmsJobLike } from "./processor-types.js";
+import { type RateLimitPermit, RateLimitWaitAbortedError } from "./rate-limiter.js";
+
+export type {
+  ProcessorState,
+  ProcessSmsConfig,
+  ProcessSmsDeps,
+  SmsJobLike,
+  SmsSender,
+} from "./processor-types.js";
 
 /** The KPN API allows at most this many messages in one send request. */
 export const MAX_MESSAGES_PER_REQUEST = 200;
-
-/** The parts of a BullMQ job the processor uses, so tests can hand it a plain object. */
-export interface SmsJobLike {
-  readonly id?: string | undefined;
-  readonly data: unknown;
-  /** Attempts finished before this one. */
-  readonly attemptsMade: number;
-  /** Times the job was taken, this one included (deferrals and stalls count too). */
-  readonly attemptsStarted: number;
-  readonly progress: unknown;
-  readonly opts: { readonly attempts?: number | undefined };
-  updateProgress(progress: SmsJobProgress): Promise<void>;
-}
-
-/** What {@link processSms} needs from the KPN client. */
-export interface SmsSender {
-  send(request: {
-    sender: string;
-    messages: { content: string; mobileNumber: string }[];
-  }): Promise<{ documentId: string }>;
-  /** Fetches (or refreshes) the access token ahead of a rate-limited send. @default not called */
-  getAccessToken?(): Promise<string>;
-}
-
-/** Settings of the processor, from the worker configuration. */
-export type ProcessSmsConfig = Pick<
-  WorkerConfig,
-  | "kpnMaxContentLength"
-  | "maxSegments"
-  | "maxAttempts"
-  | "defaultSender"
-  | "backoffMs"
-  | "backoffMaxMs"
->;
-
-/** State shared by every job of one worker: the run of consecutive authentication failures. */
-export interface ProcessorState {
-  authFailures: number;
-}
-
-/** Dependencies of {@link processSms}. */
-export interface ProcessSmsDeps {
-  config: ProcessSmsConfig;
-  kpn: SmsSender;
-  deadLetter: DeadLetterWriter;
-  /** Stops every worker of the queue from taking jobs for this long (BullMQ's queue rate limit). */
-  pauseQueue(ms: number): Promise<void>;
-  logger: Logger;
-  /** Shapes sends to `SMS_RATE_LIMIT_PER_SECOND`. @default no limit */
-  rateLimiter?: RateLimiter;
-  /** @default no metrics */
-  metrics?: WorkerMetrics;
-  /** Told about persistent authentication failures. @default none */
-  readiness?: Readiness;
-  /** Shared across jobs of one worker. @default a fresh state per call */
-  state?: ProcessorState;
-  /** Aborts waiting for the rate limiter (shutdown); a job that has not sent yet goes back. */
-  signal?: AbortSignal;
-}
 
 function readProgress(progress: unknown): SmsJobProgress {
   const parsed = smsJobProgressSchema.safeParse(progress);
@@ -90,16 +32,14 @@ function readProgress(progress: unknown): SmsJobProgress {
 /**
  * Sends one SMS job: validates it, plans its parts, and sends the parts not sent before, in
  * order, in one API request. Each document id is recorded on the job the moment the API returns
- * it, so a retry never resends an accepted part. Failures are classified in one place
- * ({@link classifySendFailure}); what it throws tells BullMQ what to do with the job.
+ * it, so a retry never resends an accepted part; if Redis refuses that write, the ids are kept in
+ * this process and the job still completes. What a failure means is decided in one place
+ * (`decideFailure`); the error thrown tells BullMQ what to do with the job.
  */
 export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise<SmsJobResult> {
   const { config, logger, metrics } = deps;
   const jobId = job.id ?? "unknown";
-  const failureDeps: FailureHandlingDeps = {
-    ...deps,
-    state: deps.state ?? { authFailures: 0 },
-  };
+  const failureDeps = { ...deps, state: deps.state ?? ({ configFailures: 0 } as ProcessorState) };
 
   const parsed = smsJobDataSchema.safeParse(job.data);
   if (!parsed.success) {
@@ -121,7 +61,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     throw new UnrecoverableError(message);
   }
 
-  let progress = readProgress(job.progress);
+  let progress = furthestProgress(readProgress(job.progress), deps.acceptedParts?.get(jobId));
   const masked = maskMobileNumber(data.to);
   const started = Date.now();
   if (progress.partsSent > 0) {
@@ -136,21 +76,25 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       progress.partsSent,
       progress.partsSent + MAX_MESSAGES_PER_REQUEST,
     );
-    const failureContext = () => ({
-      job,
-      deps: failureDeps,
-      message: data,
-      maskedTo: masked,
-      documentIds: progress.documentIds,
-      requestSeconds: 0,
-    });
+    const failure = (error: unknown, requestSeconds?: number) =>
+      handleSendFailure(
+        {
+          error,
+          job,
+          message: data,
+          maskedTo: masked,
+          documentIds: progress.documentIds,
+          ...(requestSeconds === undefined ? {} : { requestSeconds }),
+        },
+        failureDeps,
+      );
     if (deps.rateLimiter && deps.kpn.getAccessToken) {
       // A token fetch between taking a rate-limit slot and sending would delay the send and
       // bunch it up with later ones at the API; fetch (or refresh) it first.
       try {
         await deps.kpn.getAccessToken();
       } catch (error) {
-        throw await classifySendFailure(error, failureContext());
+        throw await failure(error);
       }
     }
     let permit: RateLimitPermit | undefined;
@@ -170,19 +114,36 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       documentId = response.documentId;
     } catch (error) {
       await permit?.release().catch(() => {});
-      throw await classifySendFailure(error, {
-        ...failureContext(),
-        requestSeconds: (performance.now() - requestStarted) / 1000,
-      });
+      throw await failure(error, (performance.now() - requestStarted) / 1000);
     }
     // A lost release only keeps the slot a little longer (until its hold runs out).
     const released = permit?.release().catch(() => {});
-    // Recorded before anything else can fail: this is what keeps a retry from resending.
     progress = {
       documentIds: [...progress.documentIds, documentId],
       partsSent: progress.partsSent + chunk.length,
     };
-    await job.updateProgress(progress);
+    // From here on nothing may resend these parts: a failed write is tried again, then the ids
+    // are kept in this process, and the job completes with them in its return value.
+    const current = progress;
+    const recordError = await recordProgress(
+      () => job.updateProgress(current),
+      deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
+    );
+    if (recordError !== undefined) {
+      deps.acceptedParts?.remember(jobId, current);
+      metrics?.ambiguousFailures.inc();
+      logger.error(
+        {
+          jobId,
+          to: masked,
+          documentIds: current.documentIds,
+          err: {
+            message: recordError instanceof Error ? recordError.message : String(recordError),
+          },
+        },
+        "could not record the document id in Redis: kept in this worker, which will not send it again; another worker that takes the job may send it twice",
+      );
+    }
     metrics?.requestDuration.observe(
       { outcome: "ok" },
       (performance.now() - requestStarted) / 1000,
@@ -190,10 +151,10 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     await released;
   }
 
-  if (failureDeps.state.authFailures > 0) {
-    failureDeps.state.authFailures = 0;
-    deps.readiness?.setAuthFailing(false);
-    logger.info("KPN API accepts our credentials again");
+  if (failureDeps.state.configFailures > 0) {
+    failureDeps.state.configFailures = 0;
+    deps.readiness?.setKpnFault(undefined);
+    logger.info("KPN API accepts our sends again");
   }
   metrics?.sent.inc();
   metrics?.segmentsSent.inc(plan.segments);
@@ -228,16 +189,12 @@ async function giveUpInvalid(
   message: string,
   code: string,
 ): Promise<void> {
-  const jobId = job.id ?? "unknown";
-  const added = await deps.deadLetter({
-    jobId,
+  await deps.deadLetter({
+    jobId: job.id ?? "unknown",
     message: job.data,
     reason: "invalid",
     error: { message, code },
     attemptsMade: job.attemptsMade + 1,
     documentIds: readProgress(job.progress).documentIds,
   });
-  deps.metrics?.failed.inc({ reason: "invalid" });
-  if (added) deps.metrics?.deadLettered.inc({ reason: "invalid" });
-  deps.logger.warn({ jobId, reason: "invalid", code, error: message }, "sms dead-lettered");
 }

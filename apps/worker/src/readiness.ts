@@ -4,7 +4,11 @@ export type NotReadyReason =
   | "redis_disconnected"
   | "worker_not_running"
   | "kpn_auth_failing"
+  | "kpn_redirecting"
   | "shutting_down";
+
+/** A fault of the KPN API's configuration that stops every send until someone fixes it. */
+export type KpnFault = "kpn_auth_failing" | "kpn_redirecting";
 
 /** The answer of `/readyz`. */
 export type ReadinessReport = { ready: true } | { ready: false; reason: NotReadyReason };
@@ -15,17 +19,20 @@ export interface Readiness {
   report(): ReadinessReport;
   setRedisConnected(connected: boolean): void;
   setWorkerRunning(running: boolean): void;
-  /** On while sends keep failing authentication even after a fresh token. */
-  setAuthFailing(failing: boolean): void;
+  /**
+   * On while sends keep failing on a configuration fault: credentials refused even with a fresh
+   * token, or a gateway answering with redirects. `undefined` once a send succeeds again.
+   */
+  setKpnFault(fault: KpnFault | undefined): void;
   setShuttingDown(): void;
-  readonly authFailing: boolean;
+  readonly kpnFault: KpnFault | undefined;
 }
 
 /** A fresh readiness state: not ready until Redis is connected and the worker runs. */
 export function createReadiness(): Readiness {
   let redisConnected = false;
   let workerRunning = false;
-  let authFailing = false;
+  let kpnFault: KpnFault | undefined;
   let shuttingDown = false;
   let started = false;
 
@@ -35,7 +42,7 @@ export function createReadiness(): Readiness {
       if (!started) return { ready: false, reason: "starting" };
       if (!redisConnected) return { ready: false, reason: "redis_disconnected" };
       if (!workerRunning) return { ready: false, reason: "worker_not_running" };
-      if (authFailing) return { ready: false, reason: "kpn_auth_failing" };
+      if (kpnFault) return { ready: false, reason: kpnFault };
       return { ready: true };
     },
     setRedisConnected(connected) {
@@ -45,14 +52,14 @@ export function createReadiness(): Readiness {
       workerRunning = running;
       if (running) started = true;
     },
-    setAuthFailing(failing) {
-      authFailing = failing;
+    setKpnFault(fault) {
+      kpnFault = fault;
     },
     setShuttingDown() {
       shuttingDown = true;
     },
-    get authFailing() {
-      return authFailing;
+    get kpnFault() {
+      return kpnFault;
     },
   };
 }

@@ -1,56 +1,52 @@
 import type { SmsJobResult } from "@sms-relay/producer";
 import type { Job } from "bullmq";
-import { type ProcessSmsDeps, processSms } from "./process-sms.js";
+import { processSms } from "./process-sms.js";
+import type { ProcessSmsDeps } from "./processor-types.js";
 
 /** A BullMQ processor function for the `sms` queue. */
-export type SmsProcessor = (
+export type SmsProcessor = ((
   job: Job,
   token?: string,
   signal?: AbortSignal,
-) => Promise<SmsJobResult>;
+) => Promise<SmsJobResult>) & {
+  /** Jobs this processor is working on right now. */
+  readonly jobsInFlight: number;
+};
 
 /**
  * Wraps {@link processSms} as a BullMQ processor: counts active jobs and lets either the
- * worker's shutdown signal or BullMQ's per-job cancel signal abort a wait for the rate limiter.
+ * worker's shutdown signal or BullMQ's per-job cancel signal abort a wait of the job.
+ *
+ * The shutdown signal gets one listener for all jobs, which fans out to the jobs in flight: a
+ * listener per job would pile up on a signal that lives as long as the process (Node warns past
+ * ten), and `AbortSignal.any` keeps every dependent signal alive on Node 20.
  */
 export function createSmsProcessor(deps: ProcessSmsDeps): SmsProcessor {
-  return async (job, _token, signal) => {
+  const inFlight = new Set<AbortController>();
+  deps.signal?.addEventListener(
+    "abort",
+    () => {
+      for (const controller of inFlight) controller.abort();
+    },
+    { once: true },
+  );
+
+  const process = async (job: Job, _token?: string, jobSignal?: AbortSignal) => {
     deps.metrics?.jobsActive.inc();
-    const linked = linkSignals(deps.signal, signal);
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    if (deps.signal?.aborted || jobSignal?.aborted) abort();
+    inFlight.add(controller);
+    jobSignal?.addEventListener("abort", abort, { once: true });
     try {
-      return await processSms(job, { ...deps, signal: linked.signal });
+      return await processSms(job, { ...deps, signal: controller.signal });
     } finally {
-      linked.dispose();
+      inFlight.delete(controller);
+      jobSignal?.removeEventListener("abort", abort);
       deps.metrics?.jobsActive.dec();
     }
   };
-}
-
-/**
- * One signal that aborts when either does. Not `AbortSignal.any`: the shutdown signal lives as
- * long as the process, and a dependent signal per job would stay tied to it (Node 20 keeps them
- * around); a listener removed when the job ends leaves nothing behind.
- */
-function linkSignals(
-  first: AbortSignal | undefined,
-  second: AbortSignal | undefined,
-): { signal: AbortSignal | undefined; dispose: () => void } {
-  if (first === undefined || second === undefined) {
-    return { signal: first ?? second, dispose: () => {} };
-  }
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (first.aborted || second.aborted) {
-    abort();
-    return { signal: controller.signal, dispose: () => {} };
-  }
-  first.addEventListener("abort", abort, { once: true });
-  second.addEventListener("abort", abort, { once: true });
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      first.removeEventListener("abort", abort);
-      second.removeEventListener("abort", abort);
-    },
-  };
+  return Object.defineProperty(process, "jobsInFlight", {
+    get: () => inFlight.size,
+  }) as SmsProcessor;
 }

@@ -1,18 +1,20 @@
 import { hostname } from "node:os";
 import { createKpnClient } from "@sms-relay/kpn-client";
 import { DEAD_LETTER_QUEUE, SMS_QUEUE } from "@sms-relay/producer";
+import { createLogThrottle } from "@sms-relay/runtime";
 import { Queue, Worker } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { createAcceptedParts } from "./accepted-parts.js";
 import { createBackoffStrategy } from "./backoff.js";
-import { createDeadLetterWriter } from "./dead-letter.js";
+import { createDeadLetterAction, createDeadLetterWriter } from "./dead-letter.js";
 import { redactWorkerConfig, type WorkerConfig } from "./env.js";
 import { createFailedJobHandler } from "./failed-job-handler.js";
 import { createHealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { createWorkerMetrics } from "./metrics.js";
-import type { ProcessorState, SmsSender } from "./process-sms.js";
+import type { ProcessorState, SmsSender } from "./processor-types.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { createReadiness } from "./readiness.js";
 import { createRedisConnection } from "./redis-connection.js";
@@ -51,6 +53,28 @@ export interface RunningWorker {
   readonly worker: Worker;
 }
 
+/** The longest wait for each step of closing after the jobs: a Redis that is gone never answers. */
+const CLOSE_STEP_MS = 1000;
+
+/** Waits for `promise` at most `ms`; never rejects. */
+async function within(promise: Promise<unknown>, ms: number): Promise<"done" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => "done" as const,
+        () => "done" as const,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The maximum number of jobs BullMQ's own limiter would let through: high enough never to bind. */
 const UNBOUNDED_LIMITER_MAX = 1_000_000;
 
@@ -66,8 +90,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     url: config.redisUrl,
     cluster: config.redisCluster,
   });
+  // A Redis at maxmemory or gone makes every command fail, thousands a second: one line per
+  // kind of error every few seconds, with the count of those left out.
+  const throttle = createLogThrottle({ intervalMs: 5000 });
+  const logThrottled = (
+    kind: string,
+    level: "warn" | "error",
+    error: Error,
+    message: string,
+  ): void =>
+    throttle(`${kind}:${error.message}`, (suppressed) => {
+      logger[level](
+        {
+          err: { message: error.message, name: error.name },
+          ...(suppressed ? { suppressed } : {}),
+        },
+        message,
+      );
+    });
   connection.on("error", (error: Error) => {
-    logger.warn({ err: { message: error.message } }, "redis connection error");
+    logThrottled("redis", "warn", error, "redis connection error");
   });
   connection.on("ready", () => readiness.setRedisConnected(true));
   connection.on("close", () => readiness.setRedisConnected(false));
@@ -94,9 +136,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const smsQueue = new Queue(SMS_QUEUE, queueOptions);
   const deadLetterQueue = new Queue(DEAD_LETTER_QUEUE, queueOptions);
   for (const queue of [smsQueue, deadLetterQueue]) {
-    queue.on("error", (error) => logger.warn({ err: { message: error.message } }, "queue error"));
+    queue.on("error", (error) => logThrottled("queue", "warn", error, "queue error"));
   }
-  const deadLetter = createDeadLetterWriter(deadLetterQueue);
+  const deadLetter = createDeadLetterAction({
+    write: createDeadLetterWriter(deadLetterQueue),
+    logger,
+    metrics,
+  });
+  const acceptedParts = createAcceptedParts();
   const rateLimiter = createRateLimiter({
     redis: connection,
     key: `${config.queuePrefix}:${SMS_QUEUE}:send-window`,
@@ -105,7 +152,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     maxHoldMs: 3 * config.kpnTimeoutMs + 5000,
   });
   const shutdown = new AbortController();
-  const state: ProcessorState = { authFailures: 0 };
+  const state: ProcessorState = { configFailures: 0 };
 
   const processor = createSmsProcessor({
     config,
@@ -117,6 +164,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     metrics,
     readiness,
     state,
+    acceptedParts,
     signal: shutdown.signal,
   });
 
@@ -138,13 +186,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       }),
     },
   });
-  worker.on("error", (error) => {
-    logger.error({ err: { message: error.message, name: error.name } }, "worker error");
+  worker.on("error", (error) => logThrottled("worker", "error", error, "worker error"));
+  worker.on("failed", createFailedJobHandler({ deadLetter, logger }));
+  worker.on("completed", (job) => {
+    if (job.id !== undefined && acceptedParts.size > 0) acceptedParts.forget(job.id);
   });
-  worker.on(
-    "failed",
-    createFailedJobHandler({ deadLetter, logger, metrics, maxAttempts: config.maxAttempts }),
-  );
   worker.on("closing", () => readiness.setWorkerRunning(false));
 
   const health = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
@@ -182,32 +228,39 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     shutdown.abort();
     const started = Date.now();
     logger.info({ graceMs: config.shutdownGraceMs }, "shutting down: finishing jobs in flight");
-    let timer: NodeJS.Timeout | undefined;
-    const graceOver = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), config.shutdownGraceMs);
-    });
-    const outcome = await Promise.race([worker.close().then(() => "closed" as const), graceOver]);
-    clearTimeout(timer);
+    const outcome = await within(worker.close(), config.shutdownGraceMs);
     if (outcome === "timeout") {
+      const inFlight = processor.jobsInFlight;
       logger.warn(
-        { graceMs: config.shutdownGraceMs },
-        "jobs still in flight after the grace time: leaving them to stalled-job recovery",
+        { graceMs: config.shutdownGraceMs, jobsInFlight: inFlight },
+        inFlight > 0
+          ? "jobs still in flight after the grace time: leaving them to stalled-job recovery"
+          : "the worker did not close within the grace time (is Redis reachable?): disconnecting",
       );
     } else {
-      await running;
+      await within(running, CLOSE_STEP_MS);
     }
     if (ownsKpnClient) {
       // Closing the client waits for requests in flight; after the grace time, don't wait.
       const closed = kpnClient.close().catch(() => {});
-      if (outcome === "closed") await closed;
+      if (outcome === "done") await within(closed, CLOSE_STEP_MS);
     }
-    await health.close();
-    await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
-    if (outcome === "timeout") {
-      await worker.disconnect().catch(() => {});
+    await within(health.close(), CLOSE_STEP_MS);
+    // With Redis gone, closing queues and quitting would wait for it forever: each step is bounded.
+    await within(Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]), CLOSE_STEP_MS);
+    if (outcome === "timeout" || connection.status !== "ready") {
+      await within(
+        worker.disconnect().catch(() => {}),
+        CLOSE_STEP_MS,
+      );
       connection.disconnect();
-    } else {
-      await connection.quit().catch(() => connection.disconnect());
+    } else if (
+      (await within(
+        connection.quit().catch(() => {}),
+        CLOSE_STEP_MS,
+      )) === "timeout"
+    ) {
+      connection.disconnect();
     }
     logger.info({ durationMs: Date.now() - started }, "sms worker stopped");
   }

@@ -7,7 +7,7 @@ import {
 import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
 import { Queue, Worker } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createDeadLetterWriter } from "../src/dead-letter.js";
+import { createDeadLetterAction, createDeadLetterWriter } from "../src/dead-letter.js";
 import { createFailedJobHandler } from "../src/failed-job-handler.js";
 import { smsData } from "./helpers/job-like.js";
 import { captureLogs } from "./helpers/log-capture.js";
@@ -38,9 +38,11 @@ it("adds the missing dead-letter record for a job that failed for good outside t
   worker.on(
     "failed",
     createFailedJobHandler({
-      deadLetter: createDeadLetterWriter(deadLetters),
+      deadLetter: createDeadLetterAction({
+        write: createDeadLetterWriter(deadLetters),
+        logger: logs.logger,
+      }),
       logger: logs.logger,
-      maxAttempts: 10,
     }),
   );
   try {

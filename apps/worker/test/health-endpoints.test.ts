@@ -34,12 +34,12 @@ describe("health server", () => {
     ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
 
-    readiness.setAuthFailing(true);
+    readiness.setKpnFault("kpn_auth_failing");
     ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ reason: "kpn_auth_failing" });
 
-    readiness.setAuthFailing(false);
+    readiness.setKpnFault(undefined);
     readiness.setRedisConnected(false);
     expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({
       reason: "redis_disconnected",

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DeadLetterInput } from "../src/dead-letter.js";
+import { createDeadLetterAction, type DeadLetterInput } from "../src/dead-letter.js";
 import { SmsRetryableError } from "../src/errors.js";
 import { createWorkerMetrics } from "../src/metrics.js";
 import { type ProcessSmsDeps, processSms } from "../src/process-sms.js";
@@ -33,17 +33,21 @@ function setup(kpn: SandboxWithClient, config: Partial<ProcessSmsDeps["config"]>
       ...config,
     },
     kpn: kpn.client,
-    deadLetter: async (input) => {
-      deadLetters.push(input);
-      return true;
-    },
+    deadLetter: createDeadLetterAction({
+      write: async (input) => {
+        deadLetters.push(input);
+        return true;
+      },
+      logger: logs.logger,
+      metrics,
+    }),
     pauseQueue: async (ms) => {
       pauses.push(ms);
     },
     logger: logs.logger,
     metrics,
     readiness,
-    state: { authFailures: 0 },
+    state: { configFailures: 0 },
   };
   return { deps, deadLetters, pauses, logs, metrics, readiness };
 }

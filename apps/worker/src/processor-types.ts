@@ -1,0 +1,73 @@
+import type { SmsJobProgress } from "@sms-relay/producer";
+import type { Logger } from "pino";
+import type { AcceptedParts } from "./accepted-parts.js";
+import type { DeadLetterAction } from "./dead-letter.js";
+import type { WorkerConfig } from "./env.js";
+import type { WorkerMetrics } from "./metrics.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import type { Readiness } from "./readiness.js";
+
+/** The parts of a BullMQ job the processor uses, so tests can hand it a plain object. */
+export interface SmsJobLike {
+  readonly id?: string | undefined;
+  readonly data: unknown;
+  /** Attempts finished before this one. */
+  readonly attemptsMade: number;
+  /** Times the job was taken, this one included (deferrals and stalls count too). */
+  readonly attemptsStarted: number;
+  readonly progress: unknown;
+  readonly opts: { readonly attempts?: number | undefined };
+  updateProgress(progress: SmsJobProgress): Promise<void>;
+}
+
+/** What the processor needs from the KPN client. */
+export interface SmsSender {
+  send(request: {
+    sender: string;
+    messages: { content: string; mobileNumber: string }[];
+  }): Promise<{ documentId: string }>;
+  /** Fetches (or refreshes) the access token ahead of a rate-limited send. @default not called */
+  getAccessToken?(): Promise<string>;
+}
+
+/** Settings of the processor, from the worker configuration. */
+export type ProcessSmsConfig = Pick<
+  WorkerConfig,
+  | "kpnMaxContentLength"
+  | "maxSegments"
+  | "maxAttempts"
+  | "defaultSender"
+  | "backoffMs"
+  | "backoffMaxMs"
+>;
+
+/** State shared by every job of one worker. */
+export interface ProcessorState {
+  /** Configuration faults (auth refused, redirects) in a row; a successful send resets it. */
+  configFailures: number;
+}
+
+/** Dependencies of the processor. */
+export interface ProcessSmsDeps {
+  config: ProcessSmsConfig;
+  kpn: SmsSender;
+  /** Gives up on an SMS (records, counts and logs it). */
+  deadLetter: DeadLetterAction;
+  /** Stops every worker of the queue from taking jobs for this long (BullMQ's queue rate limit). */
+  pauseQueue(ms: number): Promise<void>;
+  logger: Logger;
+  /** Shapes sends to `SMS_RATE_LIMIT_PER_SECOND`. @default no limit */
+  rateLimiter?: RateLimiter;
+  /** @default no metrics */
+  metrics?: WorkerMetrics;
+  /** Told about persistent configuration faults. @default none */
+  readiness?: Readiness;
+  /** Shared across jobs of one worker. @default a fresh state per call */
+  state?: ProcessorState;
+  /** Accepted parts whose record in Redis failed, shared across jobs. @default none */
+  acceptedParts?: AcceptedParts;
+  /** Aborts waits (rate limiter, a local pause): the job goes back to the queue. */
+  signal?: AbortSignal;
+  /** Delays of the tries to record a document id. @default see recordProgress */
+  recordDelaysMs?: readonly number[];
+}
