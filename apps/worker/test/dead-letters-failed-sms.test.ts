@@ -1,6 +1,7 @@
 import { SMS_JOB_NAME } from "@sms-relay/producer";
 import { waitFor } from "@sms-relay/testing";
 import { describe, expect, it } from "vitest";
+import { MAX_INVALID_FIELD_LENGTH } from "../src/dead-letter.js";
 import { type Stack, useWorkerStack } from "./helpers/stack.js";
 
 const stacks = useWorkerStack();
@@ -91,5 +92,27 @@ describe("dead-lettering", () => {
       description: "the valid SMS sent",
     });
     expect(stack.api.sandbox.received()).toHaveLength(1);
+  });
+
+  it("keeps at most a thousand characters of a huge invalid job, and its length", async () => {
+    const stack = await stacks.start({ label: "invalid-huge" });
+    const content = "x".repeat(10 * 1024 * 1024);
+    const data = {
+      v: 1,
+      to: "+31612345678",
+      content,
+      sender: "RelayTest",
+      createdAt: new Date().toISOString(),
+    };
+    await stack.sms.add(SMS_JOB_NAME, data, { jobId: "huge", attempts: 3 });
+
+    const record = await deadLetter(stack, "huge");
+    expect(record.reason).toBe("invalid");
+    const message = record.message as Record<string, unknown>;
+    expect(String(message.content)).toHaveLength(MAX_INVALID_FIELD_LENGTH);
+    expect(message.truncated).toEqual({ content: content.length });
+    expect(message.to).toBe("+31612345678");
+    expect(JSON.stringify(record).length).toBeLessThan(5000);
+    expect(stack.logs.text().length).toBeLessThan(100_000);
   });
 });

@@ -134,6 +134,17 @@ describe("worker configuration from the environment", () => {
     expect(error.message).not.toContain("s3cr3t-value");
   });
 
+  it.each([
+    "http://app:hunter2@redis:6379",
+    "redis//app:hunter2@redis:6379",
+    "rediss:/app:hunter2@redis",
+  ])("never shows the Redis password of a malformed REDIS_URL %s", (value) => {
+    const error = configError({ ...required, REDIS_URL: value });
+    expect(error.variables).toEqual(["REDIS_URL"]);
+    expect(error.message).toContain("REDIS_URL must be a URL starting with redis:// or rediss://");
+    expect(error.message).not.toContain("hunter2");
+  });
+
   it("redacts the secret and the Redis password for logging", () => {
     const config = parseWorkerEnv({ ...required, REDIS_URL: "redis://user:hunter2@redis:6379" });
     const shown = JSON.stringify(redactWorkerConfig(config));
