@@ -16,6 +16,7 @@ import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import type { DashboardCredentials } from "./env.js";
 import { createJsonMasking } from "./mask-json-responses.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+import { createRetryGuards } from "./retry-guards.js";
 import { createSameOriginGuard } from "./same-origin-guard.js";
 import { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";
 
@@ -145,6 +146,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   } else {
     // Routers, not patterns on the URL: they match every spelling bull-board's router does.
     app.use(createMaskedDataGuard());
+    app.use(
+      createRetryGuards({
+        deadLetters,
+        sms: smsQueue,
+        deadLetterRecords,
+        ...(logger ? { logger } : {}),
+      }),
+    );
   }
   app.use(createJsonMasking());
   // After auth and the read-only guard, so both cover redrive and purge.
