@@ -33,7 +33,8 @@ export interface DashboardOptions {
   auth: DashboardCredentials | false;
   /**
    * Refuse every write (403) and hide the write buttons. Even when false, editing job data and
-   * adding jobs are refused, as the browser only holds masked numbers.
+   * adding jobs are refused, as the browser only holds masked numbers; retrying a dead SMS
+   * redrives it, and retrying a sent one is refused (see `createRetryGuards`).
    * @default false
    */
   readOnly?: boolean;
