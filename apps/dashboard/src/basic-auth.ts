@@ -1,11 +1,20 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
+import type { Logger } from "pino";
+import { type AuthThrottleOptions, createAuthThrottle } from "./auth-throttle.js";
 import type { DashboardCredentials } from "./env.js";
 
 /** Options of {@link createBasicAuth}. */
 export interface BasicAuthOptions extends DashboardCredentials {
   /** Shown by browsers in the login prompt. @default "sms-relay dashboard" */
   realm?: string;
+  /**
+   * Limits on wrong passwords per client address (`req.ip`, so behind a proxy set Express's
+   * `trust proxy`). @default 10 failures per minute, then 429 for a minute
+   */
+  throttle?: Omit<AuthThrottleOptions, "logger">;
+  /** Where clients refused for too many wrong passwords are reported. @default no logging */
+  logger?: Logger;
 }
 
 /** Hashing first gives equal-length buffers, so the comparison time says nothing about lengths. */
@@ -25,20 +34,41 @@ function parseAuthorization(header: string | undefined): DashboardCredentials | 
 /**
  * Express middleware for HTTP basic auth: 401 with `WWW-Authenticate` unless the request carries
  * the configured user and password. Both are compared in constant time, and both always are,
- * so a wrong user name takes as long as a wrong password.
+ * so a wrong user name takes as long as a wrong password. A client that sent too many wrong
+ * ones gets 429 with `Retry-After` (code `DASHBOARD_LOGIN_THROTTLED`), even with the right
+ * ones, until it has waited; other clients are not affected.
  */
 export function createBasicAuth(options: BasicAuthOptions): RequestHandler {
   const realm = (options.realm ?? "sms-relay dashboard").replaceAll('"', "'");
   const expectedUser = digest(options.user);
   const expectedPassword = digest(options.password);
+  const throttle = createAuthThrottle({
+    ...options.throttle,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   return (req, res, next) => {
+    const client = req.ip ?? req.socket.remoteAddress ?? "unknown";
+    const wait = throttle.retryAfterSeconds(client);
+    if (wait > 0) {
+      res
+        .status(429)
+        .set("Retry-After", String(wait))
+        .json({
+          error: `too many wrong passwords from this client; try again in ${wait} s`,
+          code: "DASHBOARD_LOGIN_THROTTLED",
+        });
+      return;
+    }
     const given = parseAuthorization(req.headers.authorization);
     const userOk = timingSafeEqual(digest(given?.user ?? ""), expectedUser);
     const passwordOk = timingSafeEqual(digest(given?.password ?? ""), expectedPassword);
     if (given && userOk && passwordOk) {
+      throttle.succeeded(client);
       next();
       return;
     }
+    // A request without credentials is the browser asking for the prompt, not a guess.
+    if (req.headers.authorization !== undefined) throttle.failed(client);
     res
       .status(401)
       .set("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`)

@@ -14,7 +14,10 @@ import type { Logger } from "pino";
 import { createBasicAuth } from "./basic-auth.js";
 import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import type { DashboardCredentials } from "./env.js";
+import { createJsonMasking } from "./mask-json-responses.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+import { createRetryGuards } from "./retry-guards.js";
+import { createSameOriginGuard } from "./same-origin-guard.js";
 import { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";
 
 /** Options of {@link createDashboard}. */
@@ -30,11 +33,15 @@ export interface DashboardOptions {
   auth: DashboardCredentials | false;
   /**
    * Refuse every write (403) and hide the write buttons. Even when false, editing job data and
-   * adding jobs are refused, as the browser only holds masked numbers.
+   * adding jobs are refused, as the browser only holds masked numbers; retrying a dead SMS
+   * redrives it, and retrying a sent one is refused (see `createRetryGuards`).
    * @default false
    */
   readOnly?: boolean;
-  /** Where warnings go (Redis connection errors, auth off). @default no logging */
+  /**
+   * Where warnings go (Redis connection errors, clients refused for too many wrong passwords).
+   * @default no logging
+   */
   logger?: Logger;
 }
 
@@ -84,11 +91,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
   ownRedis?.on("error", onRedisError);
 
-  const queues = [SMS_QUEUE, DEAD_LETTER_QUEUE].map((name) => {
+  const openQueue = (name: string) => {
     const queue = new Queue(name, { connection, prefix });
     queue.on("error", onRedisError);
     return queue;
-  });
+  };
+  const smsQueue = openQueue(SMS_QUEUE);
+  const deadLetterRecords = openQueue(DEAD_LETTER_QUEUE);
+  const queues = [smsQueue, deadLetterRecords];
 
   // Shares the dashboard's connection; given options, it opens (and closes) one of its own.
   const deadLetters = new DeadLetterQueue({
@@ -128,8 +138,25 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       res.status(503).json({ status: "unavailable", reason: "redis" });
     }
   });
-  if (auth) app.use(createBasicAuth(auth));
-  app.use(readOnly ? createReadOnlyGuard() : createMaskedDataGuard());
+  if (auth) app.use(createBasicAuth({ ...auth, ...(logger ? { logger } : {}) }));
+  // Browsers resend basic auth to any site's request: no write may come from another origin.
+  // Scripts send no Origin and pass; a browser always sends one with these methods.
+  app.use(createSameOriginGuard({ requireHeader: false }));
+  if (readOnly) {
+    app.use(createReadOnlyGuard());
+  } else {
+    // Routers, not patterns on the URL: they match every spelling bull-board's router does.
+    app.use(createMaskedDataGuard());
+    app.use(
+      createRetryGuards({
+        deadLetters,
+        sms: smsQueue,
+        deadLetterRecords,
+        ...(logger ? { logger } : {}),
+      }),
+    );
+  }
+  app.use(createJsonMasking());
   // After auth and the read-only guard, so both cover redrive and purge.
   app.use(
     DEAD_LETTERS_PATH,

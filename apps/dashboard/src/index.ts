@@ -1,3 +1,8 @@
+export {
+  type AuthThrottle,
+  type AuthThrottleOptions,
+  createAuthThrottle,
+} from "./auth-throttle.js";
 export { type BasicAuthOptions, createBasicAuth } from "./basic-auth.js";
 export { createDashboard, type Dashboard, type DashboardOptions } from "./create-dashboard.js";
 export { type DeadLetterPageModel, escapeHtml, renderDeadLetterPage } from "./dead-letter-page.js";
@@ -15,8 +20,10 @@ export {
   type DashboardCredentials,
   parseDashboardEnv,
 } from "./env.js";
+export { createJsonMasking } from "./mask-json-responses.js";
 export { maskNumber, maskNumbersInText, maskPhoneNumbers } from "./mask-phone-numbers.js";
 export { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+export { createRetryGuards, type RetryGuardsOptions } from "./retry-guards.js";
 export {
   createSameOriginGuard,
   isSameOrigin,

@@ -16,6 +16,9 @@ interface HostPort {
   port: string | undefined;
 }
 
+/** Methods that change nothing, which browsers send across origins freely (links, images). */
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 const DEFAULT_PORTS: Record<string, string> = { "http:": "80", "https:": "443" };
 
 /** Host and effective port of an `Origin` or `Referer` value, if it is an http(s) URL. */
@@ -69,12 +72,13 @@ export function isSameOrigin(headers: IncomingHttpHeaders, requireHeader: boolea
  * on their own, to any site's form that posts here, so a logged-in operator visiting a hostile
  * page could redrive or purge without knowing it. A form post from another site carries that
  * site's `Origin` (or `Referer`), which cannot match the dashboard's `Host`: such requests get
- * 403 `{"code":"DASHBOARD_CROSS_ORIGIN"}`.
+ * 403 `{"code":"DASHBOARD_CROSS_ORIGIN"}`. `GET`, `HEAD` and `OPTIONS` always pass, so it can
+ * guard a whole app: every other method (`POST`, `PUT`, `PATCH`, `DELETE`, …) is checked.
  */
 export function createSameOriginGuard(options: SameOriginGuardOptions = {}): RequestHandler {
   const requireHeader = options.requireHeader ?? true;
   return (req, res, next) => {
-    if (isSameOrigin(req.headers, requireHeader)) {
+    if (SAFE_METHODS.has(req.method) || isSameOrigin(req.headers, requireHeader)) {
       next();
       return;
     }

@@ -5,7 +5,7 @@ describe("maskPhoneNumbers", () => {
   it.each([
     ["+31612345678", "+316****5678"],
     ["+31970123456789", "+319****6789"],
-    ["06 1234 5678", "0612****5678"],
+    ["06 1234 5678", "+316****5678"],
     ["12345", "****"],
   ])("masks %s as %s", (input, expected) => {
     expect(maskNumber(input)).toBe(expected);
@@ -20,7 +20,7 @@ describe("maskPhoneNumbers", () => {
       missing: null,
     };
     expect(maskPhoneNumbers(input)).toEqual({
-      to: "0612****5678",
+      to: "+316****5678",
       content: "Bel +316****5678 terug",
       nested: { message: { to: "+316****4321" }, list: ["+316****2222"] },
       count: 3,
