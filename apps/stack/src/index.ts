@@ -4,9 +4,7 @@ export {
   resolveDashboardCredentials,
 } from "./dashboard-credentials.js";
 export { parseStackEnv, StackConfigError, type StackEnv } from "./env.js";
-export { createStackLogger } from "./logger.js";
 export { type RedisChild, type RedisChildOptions, startRedisChild } from "./redis-child.js";
-export { findOnPath, portIsFree, redisAnswers } from "./redis-probe.js";
 export { findRepoRoot } from "./repo-root.js";
 export {
   type RedisResolverDeps,
@@ -14,7 +12,6 @@ export {
   RedisUnavailableError,
   type ResolvedRedis,
   type ResolveRedisOptions,
-  redactUrl,
   resolveRedis,
 } from "./resolve-redis.js";
 export { type StackSandbox, startStackSandbox } from "./start-sandbox.js";

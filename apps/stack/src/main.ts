@@ -1,8 +1,13 @@
+import {
+  createLogger,
+  findOnPath,
+  freePort,
+  handleShutdownSignals,
+  portIsFree,
+  redisAnswers,
+} from "@sms-relay/runtime";
 import { parseStackEnv, type StackEnv } from "./env.js";
-import { freePort } from "./free-port.js";
-import { createStackLogger } from "./logger.js";
 import { startRedisChild } from "./redis-child.js";
-import { findOnPath, portIsFree, redisAnswers } from "./redis-probe.js";
 import { findRepoRoot } from "./repo-root.js";
 import { startStack } from "./start-stack.js";
 
@@ -16,7 +21,7 @@ function readEnv(): StackEnv {
 }
 
 const env = readEnv();
-const logger = createStackLogger(env.logLevel);
+const logger = createLogger({ service: "sms-relay", level: env.logLevel });
 
 try {
   const stack = await startStack({
@@ -27,25 +32,18 @@ try {
       answers: (url) => redisAnswers(url),
       findBinary: () => findOnPath("redis-server", env.variables.PATH ?? ""),
       portIsFree: (port) => portIsFree(port),
-      freePort,
+      freePort: () => freePort(),
       startChild: startRedisChild,
     },
   });
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: dashboard, worker, sandbox, redis");
-    stack.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "the stack did not stop cleanly");
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  handleShutdownSignals({
+    logger,
+    graceMs: stack.shutdownGraceMs,
+    close: () => {
+      logger.info("stopping: dashboard, worker, sandbox, redis");
+      return stack.close();
+    },
+  });
 } catch (error) {
   const { message, code } = error as { message?: string; code?: string };
   logger.fatal({ code }, `sms-relay could not start: ${message ?? String(error)}`);

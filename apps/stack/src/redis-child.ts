@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { redisAnswers } from "./redis-probe.js";
+import { redisAnswers } from "@sms-relay/runtime";
 
 /** Options of {@link startRedisChild}. */
 export interface RedisChildOptions {

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { redactUrl } from "@sms-relay/runtime";
 import type { Logger } from "pino";
 import type { RedisChildOptions } from "./redis-child.js";
 
@@ -46,17 +47,6 @@ export class RedisUnavailableError extends Error {
 
 const DEFAULT_PORT = 6379;
 const LOCAL_URL = `redis://127.0.0.1:${DEFAULT_PORT}`;
-
-/** Hides a password in a Redis URL before it is logged. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "****";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return "(unparsable URL)";
-  }
-}
 
 /**
  * Picks the stack's Redis, announcing the choice in one log line: `REDIS_URL` if set; else a

@@ -6,6 +6,28 @@ import type { StackEnv } from "./env.js";
 import { type RedisResolverDeps, resolveRedis } from "./resolve-redis.js";
 import { type StackSandbox, startStackSandbox } from "./start-sandbox.js";
 
+/** The longest wait for the dashboard, the sandbox or the Redis child to stop. */
+const PART_CLOSE_MS = 2000;
+
+/** Waits for `promise` at most `ms`: "done", "timeout", or the error's message. */
+async function within(promise: Promise<unknown>, ms: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => "done",
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Options of {@link startStack}. */
 export interface StackOptions {
   env: StackEnv;
@@ -24,6 +46,8 @@ export interface RunningStack {
   readonly sandbox: boolean;
   readonly dashboardUrl: string;
   readonly healthUrl: string;
+  /** How long {@link RunningStack.close} may take: the worker's `SHUTDOWN_GRACE_MS` and a moment for each other part. */
+  readonly shutdownGraceMs: number;
   /** Closes the dashboard, the worker (within its grace time), the sandbox, then Redis. */
   close(): Promise<void>;
 }
@@ -35,13 +59,15 @@ export interface RunningStack {
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { env, repoRoot, logger } = options;
-  const closers: { name: string; close: () => Promise<void> }[] = [];
+  const closers: { name: string; close: () => Promise<void>; withinMs: number }[] = [];
   const closeAll = async () => {
-    for (const { name, close } of closers.reverse()) {
-      try {
-        await close();
-      } catch (error) {
-        logger.warn({ err: { message: (error as Error).message }, part: name }, "close failed");
+    for (const { name, close, withinMs } of closers.reverse()) {
+      // Each part gets its own time, so that one stuck on a Redis that is gone cannot keep the
+      // others (and the Redis child) from stopping.
+      const outcome = await within(close(), withinMs);
+      if (outcome !== "done") {
+        const reason = outcome === "timeout" ? `did not stop within ${withinMs} ms` : outcome;
+        logger.warn({ part: name, reason }, "close failed");
       }
     }
     closers.length = 0;
@@ -54,7 +80,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger,
       deps: options.redisDeps,
     });
-    closers.push({ name: "redis", close: () => redis.stop() });
+    closers.push({ name: "redis", close: () => redis.stop(), withinMs: PART_CLOSE_MS });
 
     let sandbox: StackSandbox | undefined;
     const workerVariables: Record<string, string | undefined> = {
@@ -72,7 +98,11 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
         ...(env.kpnMaxContentLength ? { maxContentLength: env.kpnMaxContentLength } : {}),
         logger: logger.child({ component: "kpn-sandbox" }),
       });
-      closers.push({ name: "kpn-sandbox", close: () => sandbox?.close() ?? Promise.resolve() });
+      closers.push({
+        name: "kpn-sandbox",
+        close: () => sandbox?.close() ?? Promise.resolve(),
+        withinMs: PART_CLOSE_MS,
+      });
       Object.assign(workerVariables, {
         KPN_BASE_URL: sandbox.url,
         KPN_CLIENT_ID: sandbox.clientId,
@@ -85,12 +115,17 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       );
     }
 
+    const workerConfig = parseWorkerEnv(workerVariables);
     const worker = await startWorker({
-      config: parseWorkerEnv(workerVariables),
+      config: workerConfig,
       logger: logger.child({ component: "worker" }),
       healthHost: "127.0.0.1",
     });
-    closers.push({ name: "worker", close: () => worker.close() });
+    closers.push({
+      name: "worker",
+      close: () => worker.close(),
+      withinMs: workerConfig.shutdownGraceMs + PART_CLOSE_MS,
+    });
 
     const dashboardVariables = {
       ...env.variables,
@@ -99,7 +134,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
     const dashboardLogger = logger.child({ component: "dashboard" });
     const dashboard = await startDashboard(parseDashboardEnv(dashboardVariables), dashboardLogger);
-    closers.push({ name: "dashboard", close: () => dashboard.close() });
+    closers.push({ name: "dashboard", close: () => dashboard.close(), withinMs: PART_CLOSE_MS });
 
     logger.info(
       { dashboard: dashboard.url, health: worker.healthUrl },
@@ -111,6 +146,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       sandbox: sandbox !== undefined,
       dashboardUrl: dashboard.url,
       healthUrl: worker.healthUrl,
+      shutdownGraceMs: workerConfig.shutdownGraceMs + 3 * PART_CLOSE_MS,
       close: closeAll,
     };
   } catch (error) {

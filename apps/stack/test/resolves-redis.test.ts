@@ -1,15 +1,11 @@
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { redisAnswers } from "@sms-relay/runtime";
 import { freePort } from "@sms-relay/testing";
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import {
-  type RedisResolverDeps,
-  redisAnswers,
-  resolveRedis,
-  startRedisChild,
-} from "../src/index.js";
+import { type RedisResolverDeps, resolveRedis, startRedisChild } from "../src/index.js";
 
 interface Announcement {
   msg: string;

@@ -1,5 +1,11 @@
 import { SmsProducer } from "@sms-relay/producer";
-import { freePort, startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
+import {
+  freePort,
+  startRedisServer,
+  startTestRedis,
+  type TestRedis,
+  waitFor,
+} from "@sms-relay/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type StackProcess, spawnStack } from "./process.js";
 
@@ -86,4 +92,51 @@ describe("pnpm start (the local stack)", () => {
     expect(half.stderr().trim().split("\n")).toHaveLength(1);
     expect(half.stderr()).toContain("KPN_CLIENT_SECRET is not set");
   });
+
+  it("stops within its grace time on SIGTERM while Redis is gone, and at once on a second signal", async () => {
+    const gone = await startRedisServer({});
+    const prefix = gone.uniquePrefix("stack-gone");
+    const env = async (grace: string) => ({
+      REDIS_URL: gone.url,
+      SMS_QUEUE_PREFIX: prefix,
+      HEALTH_PORT: String(await freePort()),
+      DASHBOARD_PORT: String(await freePort()),
+      SANDBOX_PORT: String(await freePort()),
+      DASHBOARD_USER: "ops",
+      DASHBOARD_PASSWORD: "stack-test-password",
+      SHUTDOWN_GRACE_MS: grace,
+      LOG_LEVEL: "info",
+    });
+    const started = async (process: StackProcess) =>
+      await waitFor(
+        () => process.lines().some((line) => line.msg.startsWith("sms-relay is running")),
+        { timeoutMs: 30_000, description: `the stack to start (stderr: ${process.stderr()})` },
+      );
+    try {
+      const first = spawnStack(await env("2000"));
+      stack = first;
+      await started(first);
+      await gone.stop({ hard: true });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const signalledAt = Date.now();
+      first.child.kill("SIGTERM");
+      await first.exited;
+      // The worker's grace, a bounded moment for each other part, and room for a loaded machine.
+      expect(Date.now() - signalledAt, first.stderr()).toBeLessThan(2000 + 6000 + 3000);
+
+      await gone.start();
+      const second = spawnStack(await env("60000"));
+      stack = second;
+      await started(second);
+      await gone.stop({ hard: true });
+      second.child.kill("SIGTERM");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const secondAt = Date.now();
+      second.child.kill("SIGINT");
+      expect(await second.exited).toBe(130);
+      expect(Date.now() - secondAt).toBeLessThan(3000);
+    } finally {
+      await gone.close();
+    }
+  }, 90_000);
 });
