@@ -1,3 +1,4 @@
+import { queuePrefixSchema, redisUrlSchema, withoutEmpty } from "@sms-relay/runtime";
 import { z } from "zod";
 import { CliError } from "./cli-error.js";
 
@@ -19,12 +20,8 @@ export interface CliConfig {
 }
 
 const schema = z.object({
-  REDIS_URL: z
-    .string()
-    .trim()
-    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-    .default("redis://127.0.0.1:6379"),
-  SMS_QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
+  REDIS_URL: redisUrlSchema(),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(),
   SMS_DEFAULT_SENDER: z.string().trim().min(1).optional(),
   KPN_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().optional(),
   INIT_CWD: z.string().optional(),
@@ -32,10 +29,7 @@ const schema = z.object({
 
 /** Reads the CLI configuration; throws a {@link CliError} naming the bad variable. */
 export function parseCliEnv(env: Record<string, string | undefined>): CliConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
-  );
-  const parsed = schema.safeParse(present);
+  const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? "environment");

@@ -1,3 +1,9 @@
+import {
+  logLevelSchema,
+  queuePrefixSchema,
+  redisUrlSchema,
+  withoutEmpty,
+} from "@sms-relay/runtime";
 import { z } from "zod";
 
 /** Where the dashboard listens, who may see it and what it may change. */
@@ -61,23 +67,10 @@ const schema = z.object({
     .pipe(z.enum(["on", "off", ""]))
     .default("on"),
   DASHBOARD_READ_ONLY: flag.default(false),
-  REDIS_URL: z
-    .string()
-    .trim()
-    .regex(/^rediss?:\/\//, "must start with redis:// or rediss://")
-    .default("redis://127.0.0.1:6379"),
-  SMS_QUEUE_PREFIX: z.string().trim().min(1).default("bull"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  REDIS_URL: redisUrlSchema(),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(),
+  LOG_LEVEL: logLevelSchema(),
 });
-
-/** Treats empty variables as unset, as a shell `VAR=` usually means "no value". */
-function withoutEmpty(env: Record<string, string | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (value !== undefined && value !== "") result[key] = value;
-  }
-  return result;
-}
 
 /**
  * Reads the dashboard configuration from an environment (`process.env` in `main.ts`).

@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { createLogger, handleShutdownSignals } from "@sms-relay/runtime";
 import { type DashboardConfig, parseDashboardEnv } from "./env.js";
 import { startDashboard } from "./start-dashboard.js";
 
@@ -11,23 +11,15 @@ function readConfig(): DashboardConfig {
   }
 }
 
+/** Time open requests get to finish on SIGTERM. */
+const SHUTDOWN_GRACE_MS = 5000;
+
 const config = readConfig();
-const logger = pino({ name: "dashboard", level: config.logLevel });
+const logger = createLogger({ service: "sms-relay-dashboard", level: config.logLevel });
 
 try {
   const dashboard = await startDashboard(config, logger);
-  const stop = (signal: NodeJS.Signals) => {
-    logger.info({ signal }, "dashboard stopping");
-    dashboard.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "dashboard did not close cleanly");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
+  handleShutdownSignals({ logger, graceMs: SHUTDOWN_GRACE_MS, close: () => dashboard.close() });
 } catch (error) {
   logger.error({ err: error }, "dashboard failed to start");
   process.exit(1);

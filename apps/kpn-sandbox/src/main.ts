@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import { createLogger, handleShutdownSignals } from "@sms-relay/runtime";
 import { createSandbox } from "./create-sandbox.js";
 import { parseSandboxEnv, type SandboxEnv } from "./env.js";
 
@@ -11,7 +11,7 @@ try {
 }
 
 const { port, host, logLevel, ...options } = env;
-const logger = pino({ level: logLevel, base: { service: "kpn-sandbox" } });
+const logger = createLogger({ service: "kpn-sandbox", level: logLevel });
 const sandbox = createSandbox({ ...options, logger });
 
 try {
@@ -22,18 +22,4 @@ try {
   process.exit(1);
 }
 
-let stopping = false;
-function stop(signal: NodeJS.Signals): void {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "KPN sandbox stopping");
-  sandbox.close().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      logger.error({ err: error }, "KPN sandbox did not close cleanly");
-      process.exit(1);
-    },
-  );
-}
-process.once("SIGTERM", stop);
-process.once("SIGINT", stop);
+handleShutdownSignals({ logger, graceMs: 5000, close: () => sandbox.close() });

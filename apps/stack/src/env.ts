@@ -1,3 +1,4 @@
+import { logLevelSchema, withoutEmpty } from "@sms-relay/runtime";
 import { z } from "zod";
 
 /** What the stack itself decides from the environment; the parts read the rest. */
@@ -37,15 +38,12 @@ const schema = z.object({
   DASHBOARD_USER: z.string().optional(),
   DASHBOARD_PASSWORD: z.string().optional(),
   DASHBOARD_AUTH: z.string().trim().toLowerCase().optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: logLevelSchema(),
 });
 
 /** Reads the stack's environment (`process.env` in `main.ts`). */
 export function parseStackEnv(env: Record<string, string | undefined>): StackEnv {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
-  );
-  const parsed = schema.safeParse(present);
+  const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue?.path[0] ?? "environment");
