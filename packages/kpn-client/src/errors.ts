@@ -16,6 +16,7 @@ export type KpnErrorCode =
   | "KPN_TIMEOUT"
   | "KPN_NETWORK"
   | "KPN_BAD_RESPONSE"
+  | "KPN_REDIRECTED"
   | "KPN_TOKEN_FAILED"
   | "KPN_INVALID_OPTIONS";
 
@@ -27,6 +28,7 @@ const KPN_ERROR_CODES: ReadonlySet<string> = new Set<KpnErrorCode>([
   "KPN_TIMEOUT",
   "KPN_NETWORK",
   "KPN_BAD_RESPONSE",
+  "KPN_REDIRECTED",
   "KPN_TOKEN_FAILED",
   "KPN_INVALID_OPTIONS",
 ]);

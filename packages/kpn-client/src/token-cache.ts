@@ -3,7 +3,13 @@ import type { Dispatcher } from "undici";
 import type { Deadlines } from "./deadlines.js";
 import { isKpnError, KpnError } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
-import { describeFacts, isAuthFailure, responseFacts } from "./response-error.js";
+import {
+  describeFacts,
+  isAuthFailure,
+  isRedirect,
+  redirectFailure,
+  responseFacts,
+} from "./response-error.js";
 import { postToApi } from "./transport.js";
 
 /** Shared OAuth access token: cached, refreshed before expiry, one request in flight. */
@@ -43,6 +49,7 @@ export function createTokenCache(
     "user-agent": options.userAgent,
   };
   const hide = secretScrubber(options.clientSecret);
+  const tokenPathName = options.tokenPath.replace(/\?.*$/, "");
 
   async function requestOnce(): Promise<CachedToken> {
     requests += 1;
@@ -82,9 +89,16 @@ export function createTokenCache(
     for (const name of Object.keys(facts.headers)) {
       facts.headers[name] = hide(facts.headers[name] ?? "");
     }
-    const detail = describeFacts(facts);
     const { status } = facts;
+    if (isRedirect(facts)) {
+      // A configuration fault, not refused credentials: told apart so nobody rotates a secret
+      // (or dead-letters an SMS) over a base URL that points at a login page.
+      throw redirectFailure(facts, "KPN token request", `baseUrl (token path ${tokenPathName})`);
+    }
     if (status === 200) {
+      // `"status":"approved"` of a token answer is no error code.
+      delete facts.apiCode;
+      delete facts.apiMessage;
       throw new KpnError({
         ...facts,
         code: "KPN_TOKEN_FAILED",
@@ -92,6 +106,7 @@ export function createTokenCache(
         message: "KPN token response (200) carried no access_token",
       });
     }
+    const detail = describeFacts(facts);
     const refused =
       (status >= 400 && status < 500 && status !== 408 && status !== 429) || isAuthFailure(facts);
     if (refused) {
