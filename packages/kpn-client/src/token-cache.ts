@@ -10,6 +10,7 @@ import {
   redirectFailure,
   responseFacts,
 } from "./response-error.js";
+import { secretScrubber } from "./secret-scrubber.js";
 import { postToApi } from "./transport.js";
 
 /** Shared OAuth access token: cached, refreshed before expiry, one request in flight. */
@@ -82,7 +83,8 @@ export function createTokenCache(
       const token = readToken(response.text, startedAt, options.tokenRefreshMarginMs);
       if (token !== undefined) return token;
     }
-    const facts = responseFacts(response);
+    // Scrubbed before parsing too, so that no field cut short while parsing keeps a piece of it.
+    const facts = responseFacts({ ...response, text: hide(response.text) });
     facts.body = hide(facts.body);
     if (facts.apiCode !== undefined) facts.apiCode = hide(facts.apiCode);
     if (facts.apiMessage !== undefined) facts.apiMessage = hide(facts.apiMessage);
@@ -186,18 +188,6 @@ function readToken(text: string, startedAt: number, marginMs: number): CachedTok
       : FALLBACK_LIFETIME_MS;
   // Counted from when the request started, so the cache errs on the early side.
   return { token, refreshAt: startedAt + Math.max(lifetimeMs - marginMs, lifetimeMs / 2) };
-}
-
-/** Replaces every spelling of the secret (raw, URL- and form-encoded) with `***`. */
-function secretScrubber(secret: string): (text: string) => string {
-  const spellings = [
-    ...new Set([
-      secret,
-      encodeURIComponent(secret),
-      new URLSearchParams({ s: secret }).toString().slice(2),
-    ]),
-  ];
-  return (text) => spellings.reduce((result, spelling) => result.split(spelling).join("***"), text);
 }
 
 /** Lets one caller stop waiting for the shared token request without cancelling it for the rest. */
