@@ -70,6 +70,16 @@ export interface KpnErrorDetails {
 
 /** Raw response bodies are kept for dead-letter records, but never more than this. */
 export const MAX_ERROR_BODY_LENGTH = 1000;
+/**
+ * Longest `message` and `apiMessage`, and `apiCode`, kept. What an answer puts there is the
+ * server's to choose; these reach logs and dead-letter records, so they are bounded here.
+ */
+const MAX_MESSAGE_LENGTH = 1000;
+const MAX_API_CODE_LENGTH = 200;
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
 
 /**
  * Marks every {@link KpnError}. A registered symbol, so that two copies of this package (two
@@ -116,9 +126,12 @@ export class KpnError extends Error {
   readonly kind: KpnErrorKind;
   /** HTTP status, when the API answered. */
   readonly status?: number;
-  /** Code parsed from the error body (`errorResponse.code`, `fault.detail.errorcode`, `error.name` …). */
+  /**
+   * Code parsed from the error body (`errorResponse.code`, `fault.detail.errorcode`, `error.name` …),
+   * at most 200 characters.
+   */
   readonly apiCode?: string;
-  /** Message parsed from the error body. */
+  /** Message parsed from the error body, at most 1000 characters. */
   readonly apiMessage?: string;
   /** Raw response body, truncated to 1000 characters. */
   readonly body?: string;
@@ -135,13 +148,18 @@ export class KpnError extends Error {
   readonly ambiguous: boolean;
 
   constructor(details: KpnErrorDetails) {
-    super(details.message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(
+      cut(details.message, MAX_MESSAGE_LENGTH),
+      details.cause === undefined ? undefined : { cause: details.cause },
+    );
     this.code = details.code;
     this.kind = details.kind;
     this.ambiguous = details.ambiguous ?? false;
     if (details.status !== undefined) this.status = details.status;
-    if (details.apiCode !== undefined) this.apiCode = details.apiCode;
-    if (details.apiMessage !== undefined) this.apiMessage = details.apiMessage;
+    if (details.apiCode !== undefined) this.apiCode = cut(details.apiCode, MAX_API_CODE_LENGTH);
+    if (details.apiMessage !== undefined) {
+      this.apiMessage = cut(details.apiMessage, MAX_MESSAGE_LENGTH);
+    }
     if (details.body !== undefined) this.body = details.body.slice(0, MAX_ERROR_BODY_LENGTH);
     if (details.headers !== undefined) this.headers = details.headers;
     if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;

@@ -79,12 +79,20 @@ export function createTokenCache(
         cause: error,
       });
     }
+    let unusable = "carried no access_token";
+    let text = response.text;
     if (response.status === 200) {
-      const token = readToken(response.text, startedAt, options.tokenRefreshMarginMs);
-      if (token !== undefined) return token;
+      const token = readToken(text, startedAt, options.tokenRefreshMarginMs);
+      if (typeof token === "object") return token;
+      if (token !== undefined) {
+        unusable = `carried an access_token that is not a header-safe token (${token.length} characters)`;
+        // Not a credential anyone can use, yet not one to keep in an error either, however the
+        // body escapes it: the body is dropped.
+        text = "";
+      }
     }
     // Scrubbed before parsing too, so that no field cut short while parsing keeps a piece of it.
-    const facts = responseFacts({ ...response, text: hide(response.text) });
+    const facts = responseFacts({ ...response, text: hide(text) });
     facts.body = hide(facts.body);
     if (facts.apiCode !== undefined) facts.apiCode = hide(facts.apiCode);
     if (facts.apiMessage !== undefined) facts.apiMessage = hide(facts.apiMessage);
@@ -105,7 +113,7 @@ export function createTokenCache(
         ...facts,
         code: "KPN_TOKEN_FAILED",
         kind: "transient",
-        message: "KPN token response (200) carried no access_token",
+        message: `KPN token response (200) ${unusable}`,
       });
     }
     const detail = describeFacts(facts);
@@ -171,7 +179,21 @@ export function createTokenCache(
   };
 }
 
-function readToken(text: string, startedAt: number, marginMs: number): CachedToken | undefined {
+/**
+ * What may go into `Authorization: Bearer …`: visible ASCII (RFC 6750's b64token and more), of
+ * a sane length. Anything else would make undici refuse every send, or send huge headers.
+ */
+const USABLE_TOKEN = /^[\x21-\x7e]{1,4096}$/;
+
+/**
+ * The token of a 200 answer; the `access_token` string itself when it is not {@link USABLE_TOKEN};
+ * `undefined` when there is none.
+ */
+function readToken(
+  text: string,
+  startedAt: number,
+  marginMs: number,
+): CachedToken | string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -181,6 +203,7 @@ function readToken(text: string, startedAt: number, marginMs: number): CachedTok
   if (typeof body !== "object" || body === null) return undefined;
   const { access_token: token, expires_in: expiresIn } = body as Record<string, unknown>;
   if (typeof token !== "string" || token === "") return undefined;
+  if (!USABLE_TOKEN.test(token)) return token;
   const seconds = typeof expiresIn === "number" ? expiresIn : Number(expiresIn);
   const lifetimeMs =
     expiresIn !== "" && Number.isFinite(seconds) && seconds >= 0
