@@ -12,7 +12,12 @@ import {
   validationRefusal,
 } from "./response-error.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
-import { type ApiResponse, isConnectFailure, postToApi } from "./transport.js";
+import {
+  type ApiResponse,
+  isConnectFailure,
+  MAX_RESPONSE_BODY_BYTES,
+  postToApi,
+} from "./transport.js";
 import type { KpnClient, SendSmsRequest, SendSmsResult } from "./types.js";
 
 const CONNECT_RETRY_MIN_DELAY_MS = 100;
@@ -213,8 +218,9 @@ function accepted(response: ApiResponse, startedAt: number): SendSmsResult {
   // `apiCode ?? code` would otherwise file the failure under "OK".
   delete facts.apiCode;
   delete facts.apiMessage;
-  const what =
-    typeof documentId === "string" && documentId !== ""
+  const what = response.truncated
+    ? `a body over ${MAX_RESPONSE_BODY_BYTES} bytes, which was not read`
+    : typeof documentId === "string" && documentId !== ""
       ? `a document_id that is not an id (${describeId(documentId)})`
       : "without a document_id";
   throw errorFromFacts(

@@ -6,7 +6,11 @@ describe("a 2xx answer whose document_id is not an id", () => {
   const fake = useFakeKpn();
 
   it.each([
-    { name: "5 MB long", id: "a".repeat(5 * 1024 * 1024), shown: /without a document_id/ },
+    {
+      name: "5 MB long",
+      id: "a".repeat(5 * 1024 * 1024),
+      shown: /a body over 65536 bytes, which was not read/,
+    },
     { name: "129 characters", id: "b".repeat(129), shown: /\(129 characters, "b{16}…"\)/ },
     { name: "with a space", id: "doc id", shown: /\(6 characters, "doc id"\)/ },
     { name: "with a line break", id: "doc\nid", shown: /\(6 characters, "doc\\nid"\)/ },
