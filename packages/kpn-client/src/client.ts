@@ -12,7 +12,12 @@ import {
   validationRefusal,
 } from "./response-error.js";
 import { createTokenCache, type TokenCache } from "./token-cache.js";
-import { type ApiResponse, isConnectFailure, postToApi } from "./transport.js";
+import {
+  type ApiResponse,
+  isConnectFailure,
+  MAX_RESPONSE_BODY_BYTES,
+  postToApi,
+} from "./transport.js";
 import type { KpnClient, SendSmsRequest, SendSmsResult } from "./types.js";
 
 const CONNECT_RETRY_MIN_DELAY_MS = 100;
@@ -188,37 +193,61 @@ function encodeSendBody(request: SendSmsRequest): string {
 }
 
 /**
- * A 2xx must carry a `document_id`. Without one it is a refusal when the body is a validation
- * error, else transient and ambiguous: the API took the request and may have sent it, yet gave
- * us nothing to prove it. Retrying risks a duplicate; dropping it risks a lost SMS, and the
- * worker's policy is at-least-once.
+ * What KPN's document ids look like (UUIDs), with room for other id schemes: anything longer or
+ * with other characters is not an id but a faulty or hostile answer, and it would end up in job
+ * data and logs.
+ */
+const DOCUMENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const SHOWN_ID_PREFIX = 16;
+
+/**
+ * A 2xx must carry a usable `document_id`. Without one it is a refusal when the body is a
+ * validation error, else transient and ambiguous: the API took the request and may have sent it,
+ * yet gave us nothing to prove it. Retrying risks a duplicate; dropping it risks a lost SMS, and
+ * the worker's policy is at-least-once.
  */
 function accepted(response: ApiResponse, startedAt: number): SendSmsResult {
   const documentId = readDocumentId(response.text);
-  if (documentId !== undefined) {
+  if (typeof documentId === "string" && DOCUMENT_ID.test(documentId)) {
     return { documentId, status: response.status, durationMs: performance.now() - startedAt };
   }
   const facts = responseFacts(response);
   const refusal = validationRefusal(facts);
   if (refusal !== undefined) throw refusal;
+  // A success-shaped body says `"status":"OK"`: that is no error code, and a caller reporting
+  // `apiCode ?? code` would otherwise file the failure under "OK".
+  delete facts.apiCode;
+  delete facts.apiMessage;
+  const what = response.truncated
+    ? `a body over ${MAX_RESPONSE_BODY_BYTES} bytes, which was not read`
+    : typeof documentId === "string" && documentId !== ""
+      ? `a document_id that is not an id (${describeId(documentId)})`
+      : "without a document_id";
   throw errorFromFacts(
     facts,
     "KPN_BAD_RESPONSE",
     "transient",
     true,
-    `KPN API answered ${response.status} without a document_id (the SMS may have been sent)`,
+    `KPN API answered ${response.status} ${what} (the SMS may have been sent)`,
   );
 }
 
-function readDocumentId(text: string): string | undefined {
+/** The `document_id` field of a JSON object body, whatever its type; `undefined` otherwise. */
+function readDocumentId(text: string): unknown {
   try {
     const body: unknown = JSON.parse(text);
     if (typeof body !== "object" || body === null) return undefined;
-    const id = (body as { document_id?: unknown }).document_id;
-    return typeof id === "string" && id !== "" ? id : undefined;
+    return (body as { document_id?: unknown }).document_id;
   } catch {
     return undefined;
   }
+}
+
+/** `6000 characters, "aaaaaaaaaaaaaaaa…"`: enough to recognise it, never the whole value. */
+function describeId(id: string): string {
+  const prefix = JSON.stringify(id.slice(0, SHOWN_ID_PREFIX));
+  const shown = id.length > SHOWN_ID_PREFIX ? `${prefix.slice(0, -1)}…"` : prefix;
+  return `${id.length} characters, ${shown}`;
 }
 
 function authFailure(facts: ResponseFacts): KpnError {

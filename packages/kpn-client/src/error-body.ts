@@ -7,6 +7,8 @@ export interface ParsedErrorBody {
 type JsonObject = Record<string, unknown>;
 
 const MAX_PLAIN_MESSAGE_LENGTH = 200;
+/** Longest code or message read out of a body: a server may put a whole page in a field. */
+const MAX_FIELD_LENGTH = 1000;
 
 /**
  * Reads the code and message out of a KPN error body, whichever shape it has:
@@ -14,7 +16,8 @@ const MAX_PLAIN_MESSAGE_LENGTH = 200;
  * (the Apigee gateway), `{"error":{name,message,info,…}}`, the same flat, and the OAuth shapes
  * `{"error":"invalid_client","error_description":…}` / `{"ErrorCode":…,"Error":…}`.
  * Key names are matched case-insensitively. A short plain-text body (or JSON string) becomes the
- * message; anything else unreadable gives `{}`.
+ * message; anything else unreadable gives `{}`. A code or message longer than 1000 characters is
+ * cut there.
  *
  * @example
  * parseErrorBody('{"fault":{"faultstring":"Invalid Access Token","detail":{"errorcode":"oauth.v2.InvalidAccessToken"}}}');
@@ -103,7 +106,8 @@ function field(body: JsonObject, name: string): unknown {
 function text(value: unknown): string | undefined {
   if (typeof value === "string") {
     const line = oneLine(value);
-    return line === "" ? undefined : line;
+    if (line === "") return undefined;
+    return line.length > MAX_FIELD_LENGTH ? `${line.slice(0, MAX_FIELD_LENGTH - 1)}…` : line;
   }
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (isObject(value) || Array.isArray(value)) {

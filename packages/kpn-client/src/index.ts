@@ -2,6 +2,7 @@ export { createKpnClient } from "./client.js";
 export { type ParsedErrorBody, parseErrorBody } from "./error-body.js";
 export {
   isKpnError,
+  KPN_ERROR_KINDS,
   KpnError,
   type KpnErrorCode,
   type KpnErrorDetails,

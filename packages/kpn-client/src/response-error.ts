@@ -15,6 +15,8 @@ export interface ResponseFacts {
 }
 
 const MAX_MESSAGE_DETAIL = 300;
+/** A `Location` is quoted in a message up to this length (undici lets headers reach 16 KiB). */
+const MAX_SHOWN_LOCATION = 200;
 
 /** Response headers as a plain record; cookies are dropped since they may hold session secrets. */
 export function flattenHeaders(headers: ApiResponse["headers"]): Record<string, string> {
@@ -38,8 +40,14 @@ export function responseFacts(response: ApiResponse): ResponseFacts {
   return facts;
 }
 
+/** Whether the answer is a redirect, which the client never follows. */
+export function isRedirect(facts: ResponseFacts): boolean {
+  return facts.status >= 300 && facts.status < 400;
+}
+
 /** Whether the response says the bearer token (or the client behind it) was refused. */
 export function isAuthFailure(facts: ResponseFacts): boolean {
+  if (isRedirect(facts)) return false;
   return (
     facts.status === 401 ||
     isTokenFault(facts.apiCode, facts.body) ||
@@ -52,7 +60,7 @@ export function describeFacts(facts: ResponseFacts): string {
   const code = facts.apiCode === undefined ? "" : ` ${facts.apiCode}`;
   const message = facts.apiMessage === undefined ? "" : `: ${facts.apiMessage}`;
   const detail = `(${facts.status}${code})${message}`;
-  return detail.length > MAX_MESSAGE_DETAIL ? `${detail.slice(0, MAX_MESSAGE_DETAIL)}…` : detail;
+  return shorten(detail, MAX_MESSAGE_DETAIL);
 }
 
 /** Builds a {@link KpnError} that carries everything the response said. */
@@ -64,6 +72,34 @@ export function errorFromFacts(
   message: string,
 ): KpnError {
   return new KpnError({ ...facts, code, kind, ambiguous, message });
+}
+
+/**
+ * A redirect from the API: a gateway or a base URL that points at the wrong place (a login page,
+ * http → https, a moved path), not a verdict on the request. Not followed, so nothing was acted
+ * on, and transient, so a queue keeps its messages until the configuration is fixed rather than
+ * dead-lettering all of them.
+ *
+ * @param label - the request, e.g. "KPN send request".
+ * @param check - what to check, e.g. "baseUrl and sendPath".
+ */
+export function redirectFailure(facts: ResponseFacts, label: string, check: string): KpnError {
+  const location = facts.headers.location;
+  const target =
+    location === undefined
+      ? " without a Location"
+      : ` to ${JSON.stringify(shorten(location, MAX_SHOWN_LOCATION))}`;
+  return errorFromFacts(
+    facts,
+    "KPN_REDIRECTED",
+    "transient",
+    false,
+    `${label} was redirected (${facts.status})${target}; redirects are not followed: check ${check}`,
+  );
+}
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
 /**
@@ -84,11 +120,15 @@ export function validationRefusal(facts: ResponseFacts): KpnError | undefined {
 
 /**
  * Classifies a failed send response (anything but a 2xx and an auth failure, which the client
- * handles itself). Only 500, 502, 504 and unknown 5xx are ambiguous: 503 and 501/505 say the
+ * handles itself). A 3xx is {@link redirectFailure}. Only 500, 502, 504 and unknown 5xx are ambiguous: 503 and 501/505 say the
  * request was not acted on, and 4xx/429 refuse it before it is handled. A 5xx whose body is a
  * validation error is a refusal like a 400.
  */
 export function sendFailure(facts: ResponseFacts): KpnError {
+  // Before anything read from the body: a redirect's body is the gateway's, not the API's.
+  if (isRedirect(facts)) {
+    return redirectFailure(facts, "KPN send request", "baseUrl and sendPath");
+  }
   const { status } = facts;
   const detail = describeFacts(facts);
   if (status === 429 || isRateLimitFault(facts.apiCode)) {
@@ -102,17 +142,6 @@ export function sendFailure(facts: ResponseFacts): KpnError {
       "rate_limited",
       false,
       `KPN API rate limit hit ${detail}${wait}`,
-    );
-  }
-  if (status >= 300 && status < 400) {
-    const location = facts.headers.location;
-    const target = location === undefined ? "" : ` to ${location}`;
-    return errorFromFacts(
-      facts,
-      "KPN_REJECTED",
-      "permanent",
-      false,
-      `KPN API redirected the send request ${detail}${target}; check baseUrl and sendPath`,
     );
   }
   if (status === 408) {

@@ -3,7 +3,14 @@ import type { Dispatcher } from "undici";
 import type { Deadlines } from "./deadlines.js";
 import { isKpnError, KpnError } from "./errors.js";
 import type { ResolvedOptions } from "./options.js";
-import { describeFacts, isAuthFailure, responseFacts } from "./response-error.js";
+import {
+  describeFacts,
+  isAuthFailure,
+  isRedirect,
+  redirectFailure,
+  responseFacts,
+} from "./response-error.js";
+import { secretScrubber } from "./secret-scrubber.js";
 import { postToApi } from "./transport.js";
 
 /** Shared OAuth access token: cached, refreshed before expiry, one request in flight. */
@@ -43,6 +50,7 @@ export function createTokenCache(
     "user-agent": options.userAgent,
   };
   const hide = secretScrubber(options.clientSecret);
+  const tokenPathName = options.tokenPath.replace(/\?.*$/, "");
 
   async function requestOnce(): Promise<CachedToken> {
     requests += 1;
@@ -71,27 +79,44 @@ export function createTokenCache(
         cause: error,
       });
     }
+    let unusable = "carried no access_token";
+    let text = response.text;
     if (response.status === 200) {
-      const token = readToken(response.text, startedAt, options.tokenRefreshMarginMs);
-      if (token !== undefined) return token;
+      const token = readToken(text, startedAt, options.tokenRefreshMarginMs);
+      if (typeof token === "object") return token;
+      if (token !== undefined) {
+        unusable = `carried an access_token that is not a header-safe token (${token.length} characters)`;
+        // Not a credential anyone can use, yet not one to keep in an error either, however the
+        // body escapes it: the body is dropped.
+        text = "";
+      }
     }
-    const facts = responseFacts(response);
+    // Scrubbed before parsing too, so that no field cut short while parsing keeps a piece of it.
+    const facts = responseFacts({ ...response, text: hide(text) });
     facts.body = hide(facts.body);
     if (facts.apiCode !== undefined) facts.apiCode = hide(facts.apiCode);
     if (facts.apiMessage !== undefined) facts.apiMessage = hide(facts.apiMessage);
     for (const name of Object.keys(facts.headers)) {
       facts.headers[name] = hide(facts.headers[name] ?? "");
     }
-    const detail = describeFacts(facts);
     const { status } = facts;
+    if (isRedirect(facts)) {
+      // A configuration fault, not refused credentials: told apart so nobody rotates a secret
+      // (or dead-letters an SMS) over a base URL that points at a login page.
+      throw redirectFailure(facts, "KPN token request", `baseUrl (token path ${tokenPathName})`);
+    }
     if (status === 200) {
+      // `"status":"approved"` of a token answer is no error code.
+      delete facts.apiCode;
+      delete facts.apiMessage;
       throw new KpnError({
         ...facts,
         code: "KPN_TOKEN_FAILED",
         kind: "transient",
-        message: "KPN token response (200) carried no access_token",
+        message: `KPN token response (200) ${unusable}`,
       });
     }
+    const detail = describeFacts(facts);
     const refused =
       (status >= 400 && status < 500 && status !== 408 && status !== 429) || isAuthFailure(facts);
     if (refused) {
@@ -154,7 +179,21 @@ export function createTokenCache(
   };
 }
 
-function readToken(text: string, startedAt: number, marginMs: number): CachedToken | undefined {
+/**
+ * What may go into `Authorization: Bearer …`: visible ASCII (RFC 6750's b64token and more), of
+ * a sane length. Anything else would make undici refuse every send, or send huge headers.
+ */
+const USABLE_TOKEN = /^[\x21-\x7e]{1,4096}$/;
+
+/**
+ * The token of a 200 answer; the `access_token` string itself when it is not {@link USABLE_TOKEN};
+ * `undefined` when there is none.
+ */
+function readToken(
+  text: string,
+  startedAt: number,
+  marginMs: number,
+): CachedToken | string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -164,6 +203,7 @@ function readToken(text: string, startedAt: number, marginMs: number): CachedTok
   if (typeof body !== "object" || body === null) return undefined;
   const { access_token: token, expires_in: expiresIn } = body as Record<string, unknown>;
   if (typeof token !== "string" || token === "") return undefined;
+  if (!USABLE_TOKEN.test(token)) return token;
   const seconds = typeof expiresIn === "number" ? expiresIn : Number(expiresIn);
   const lifetimeMs =
     expiresIn !== "" && Number.isFinite(seconds) && seconds >= 0
@@ -171,18 +211,6 @@ function readToken(text: string, startedAt: number, marginMs: number): CachedTok
       : FALLBACK_LIFETIME_MS;
   // Counted from when the request started, so the cache errs on the early side.
   return { token, refreshAt: startedAt + Math.max(lifetimeMs - marginMs, lifetimeMs / 2) };
-}
-
-/** Replaces every spelling of the secret (raw, URL- and form-encoded) with `***`. */
-function secretScrubber(secret: string): (text: string) => string {
-  const spellings = [
-    ...new Set([
-      secret,
-      encodeURIComponent(secret),
-      new URLSearchParams({ s: secret }).toString().slice(2),
-    ]),
-  ];
-  return (text) => spellings.reduce((result, spelling) => result.split(spelling).join("***"), text);
 }
 
 /** Lets one caller stop waiting for the shared token request without cancelling it for the rest. */

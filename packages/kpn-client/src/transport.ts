@@ -18,12 +18,26 @@ export interface ApiCall {
   actsOnApi: boolean;
 }
 
-/** A response whose body has been read in full (so its connection goes back to the pool). */
+/**
+ * A response whose body has been read in full (so its connection goes back to the pool), or up
+ * to {@link MAX_RESPONSE_BODY_BYTES} (and its connection closed).
+ */
 export interface ApiResponse {
   status: number;
   headers: Dispatcher.ResponseData["headers"];
+  /** The body as UTF-8, at most its first {@link MAX_RESPONSE_BODY_BYTES} bytes. */
   text: string;
+  /** Whether the body was longer than {@link MAX_RESPONSE_BODY_BYTES} and cut there. */
+  truncated: boolean;
 }
+
+/**
+ * Most bytes of a response body that are read. A send answer is a few dozen bytes and an error
+ * body a few hundred; past this a body is not worth its memory, so the rest is never read: the
+ * connection is closed instead, which costs one reconnect but not the time to drain a body of
+ * any size.
+ */
+export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
 
 /** Failures where the connection was never opened: safe to retry, nothing was sent. */
 const CONNECT_FAILURES = new Set([
@@ -113,6 +127,7 @@ class Exchange implements Dispatcher.DispatchHandler, DeadlineEntry {
   private status = 0;
   private headers: Dispatcher.ResponseData["headers"] = {};
   private chunks: Buffer[] = [];
+  private received = 0;
   private settled = false;
   private timedOut = false;
   private callerAborted = false;
@@ -159,19 +174,37 @@ class Exchange implements Dispatcher.DispatchHandler, DeadlineEntry {
     this.headers = headers;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    const before = this.received;
+    this.received = before + chunk.length;
+    if (this.received <= MAX_RESPONSE_BODY_BYTES) {
+      this.chunks.push(chunk);
+      return;
+    }
+    if (this.settled) return;
+    this.chunks.push(chunk.subarray(0, MAX_RESPONSE_BODY_BYTES - before));
+    this.respond(true);
+    // Settled first, so the onResponseError this causes finds nothing left to do.
+    if (!controller.aborted)
+      controller.abort(
+        new Error(`response body over ${MAX_RESPONSE_BODY_BYTES} bytes, rest not read`),
+      );
   }
 
   onResponseEnd(): void {
     if (this.settled) return;
+    this.respond(false);
+  }
+
+  private respond(truncated: boolean): void {
     this.finish();
     const { chunks } = this;
+    this.chunks = [];
     const text =
       chunks.length === 1
         ? (chunks[0] as Buffer).toString("utf8")
         : Buffer.concat(chunks).toString("utf8");
-    this.resolve({ status: this.status, headers: this.headers, text });
+    this.resolve({ status: this.status, headers: this.headers, text, truncated });
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {

@@ -84,10 +84,11 @@ const cases: Case[] = [
     status: 302,
     body: "",
     headers: { location: "https://login.example/" },
-    code: "KPN_REJECTED",
-    kind: "permanent",
+    code: "KPN_REDIRECTED",
+    kind: "transient",
     ambiguous: false,
-    message: /redirected the send request \(302\) to https:\/\/login\.example\/; check baseUrl/,
+    message:
+      /^KPN send request was redirected \(302\) to "https:\/\/login\.example\/"; redirects are not followed: check baseUrl and sendPath$/,
   },
   {
     name: "408 request timeout",

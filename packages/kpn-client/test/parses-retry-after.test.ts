@@ -17,6 +17,11 @@ describe("parseRetryAfter", () => {
     ["-5", undefined],
     ["soon", undefined],
     ["12abc", undefined],
+    ["86400", 86_400_000],
+    ["86401", 86_400_000],
+    [`1${"0".repeat(30)}`, 86_400_000],
+    ["Fri, 31 Dec 9999 23:59:59 GMT", 86_400_000],
+    [`Wed, 01 Jan 2025 12:00:30 GMT${" x".repeat(20)}`, undefined],
   ])("%j → %j", (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
   });

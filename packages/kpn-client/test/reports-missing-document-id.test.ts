@@ -31,6 +31,9 @@ describe("a 2xx answer without a document_id", () => {
     expect(error.message).toBe(
       `KPN API answered ${status} without a document_id (the SMS may have been sent)`,
     );
+    // A success-shaped body ("status":"OK") carries no error code of the API.
+    expect(error.apiCode).toBeUndefined();
+    expect(error.apiMessage).toBeUndefined();
     expect(kpn.sendRequests).toHaveLength(1);
   });
 
