@@ -24,6 +24,12 @@ export interface DeadLetterQueueOptions {
    * @default 5000
    */
   connectTimeoutMs?: number;
+  /**
+   * Longest one call (one id of a redrive, one page of a purge) may take before it fails with
+   * `SMS_QUEUE_UNAVAILABLE`; also bounds `close`.
+   * @default 5000
+   */
+  operationTimeoutMs?: number;
 }
 
 /** One dead-lettered SMS. */
@@ -85,6 +91,20 @@ function partsAlreadySent(
   return { documentIds, partsSent: documentIds.length };
 }
 
+function checkedTimeout(
+  options: DeadLetterQueueOptions,
+  name: "connectTimeoutMs" | "operationTimeoutMs",
+): number {
+  const value = options[name] ?? PRODUCER_DEFAULTS[name];
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SmsProducerError(
+      "SMS_INVALID_OPTIONS",
+      `invalid dead-letter queue options: ${name}: must be an integer of at least 1, got ${String(value)}`,
+    );
+  }
+  return value;
+}
+
 function toEntry(job: Job): DeadLetterEntry {
   return {
     id: String(job.id),
@@ -116,20 +136,16 @@ export class DeadLetterQueue {
       );
     }
     const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
-    const timeout = options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs;
     if (typeof prefix !== "string" || prefix.length === 0) {
       throw new SmsProducerError(
         "SMS_INVALID_OPTIONS",
         `invalid dead-letter queue options: prefix: must be a non-empty string, got ${String(prefix)}`,
       );
     }
-    if (!Number.isInteger(timeout) || timeout < 1) {
-      throw new SmsProducerError(
-        "SMS_INVALID_OPTIONS",
-        `invalid dead-letter queue options: connectTimeoutMs: must be an integer of at least 1, got ${String(timeout)}`,
-      );
-    }
-    this.access = new QueueAccess(options.connection, timeout);
+    this.access = new QueueAccess(options.connection, {
+      connectTimeoutMs: checkedTimeout(options, "connectTimeoutMs"),
+      operationTimeoutMs: checkedTimeout(options, "operationTimeoutMs"),
+    });
     this.records = this.access.queue(DEAD_LETTER_QUEUE, prefix);
     this.sms = this.access.queue(SMS_QUEUE, prefix);
   }
