@@ -1,6 +1,6 @@
 import { DEFAULT_PREFIX } from "./queue-names.js";
 
-/** The shape of {@link PRODUCER_DEFAULTS}. */
+/** The shape of {@link PRODUCER_DEFAULTS}; each field is documented there. */
 export interface SmsRelayDefaults {
   prefix: string;
   defaultSender: string;
@@ -20,9 +20,14 @@ export interface SmsRelayDefaults {
 /**
  * Every default of sms-relay, written once: the producer's options fall back to these, and the
  * worker, the CLI, the dashboard and the local stack read the same values for their variables, so
- * the two ends of the queue cannot drift apart.
+ * the two ends of the queue cannot drift apart. Frozen: an app that needs another value sets the
+ * option or the variable, it never changes this object.
+ *
+ * @example
+ * import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
+ * const backoffMs = Number(process.env.SMS_BACKOFF_MS ?? PRODUCER_DEFAULTS.backoffMs);
  */
-export const PRODUCER_DEFAULTS = {
+export const PRODUCER_DEFAULTS = Object.freeze({
   /**
    * BullMQ key prefix (`SMS_QUEUE_PREFIX`; producer option `prefix`).
    * @default "bull"
@@ -93,7 +98,7 @@ export const PRODUCER_DEFAULTS = {
    * @default "/communication/kpn/sms/send"
    */
   kpnSendPath: "/communication/kpn/sms/send",
-} as const satisfies SmsRelayDefaults;
+} as const satisfies SmsRelayDefaults);
 
 /** The two documented environment fallbacks, read when a producer is built. */
 export interface EnvFallbacks {
