@@ -29,27 +29,41 @@ function oneLine(error: unknown): string {
   return message.replace(/\s+/g, " ").trim();
 }
 
+/** Client states in which Redis is known to be away: a call fails at once instead of waiting. */
+const DOWN_STATES = new Set(["reconnecting", "close", "end"]);
+
+/** Time limits of {@link QueueAccess}. */
+export interface QueueAccessTimeouts {
+  /** Connect timeout of created clients, and the longest wait for the first connection. */
+  connectTimeoutMs: number;
+  /** Longest one {@link QueueAccess.run} may take, waiting for the connection included. */
+  operationTimeoutMs: number;
+}
+
 /**
  * One Redis client and the BullMQ queues built on it: waits (bounded) for Redis to be ready
- * before each operation and turns Redis failures into {@link SmsProducerError}s.
+ * before each operation, bounds each operation in time, and turns Redis failures into
+ * {@link SmsProducerError}s.
  */
 export class QueueAccess {
   readonly client: Redis | Cluster;
   private readonly owned: boolean;
   private readonly queues: Queue[] = [];
   private readonly connectTimeoutMs: number;
+  private readonly operationTimeoutMs: number;
   private lastError: Error | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(connection: SmsRedisConnection, connectTimeoutMs: number) {
-    this.connectTimeoutMs = connectTimeoutMs;
+  constructor(connection: SmsRedisConnection, timeouts: QueueAccessTimeouts) {
+    this.connectTimeoutMs = timeouts.connectTimeoutMs;
+    this.operationTimeoutMs = timeouts.operationTimeoutMs;
     if (isRedisInstance(connection)) {
       this.client = connection;
       this.owned = false;
     } else {
       const options: RedisOptions = {
         ...CREATED_CONNECTION_DEFAULTS,
-        connectTimeout: connectTimeoutMs,
+        connectTimeout: timeouts.connectTimeoutMs,
         ...(typeof connection === "string" ? {} : connection),
       };
       this.client =
@@ -73,13 +87,38 @@ export class QueueAccess {
   }
 
   /**
-   * Runs `operation` once every queue is ready. Fails with `SMS_QUEUE_UNAVAILABLE` when Redis is
-   * not ready within `connectTimeoutMs` or the operation fails in Redis.
+   * Runs `operation` once every queue is ready, within `operationTimeoutMs`. Fails with
+   * `SMS_QUEUE_UNAVAILABLE` when Redis is away, not ready in time, does not answer in time, or
+   * the operation fails in Redis. A timed-out operation is not cancelled: its commands may still
+   * be carried out once Redis answers again.
    */
   async run<T>(what: string, operation: () => Promise<T>): Promise<T> {
     if (this.closing) {
       throw new SmsProducerError("SMS_PRODUCER_CLOSED", `cannot ${what}: already closed`);
     }
+    const work = this.runUnbounded(what, operation);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new SmsProducerError(
+            "SMS_QUEUE_UNAVAILABLE",
+            `could not ${what}: Redis did not answer within ${this.operationTimeoutMs} ms`,
+          ),
+        );
+      }, this.operationTimeoutMs);
+    });
+    try {
+      return await Promise.race([work, timedOut]);
+    } finally {
+      clearTimeout(timer);
+      // After a timeout the late outcome has nobody to go to.
+      work.catch(() => {});
+    }
+  }
+
+  private async runUnbounded<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    this.failIfDown(what);
     await this.ready(what);
     try {
       return await operation();
@@ -91,6 +130,21 @@ export class QueueAccess {
         { cause: error },
       );
     }
+  }
+
+  /**
+   * A client that lost Redis would queue the commands (a handed-in one may have its offline
+   * queue on) or refuse them one by one; either way the caller is better told at once.
+   */
+  private failIfDown(what: string): void {
+    const status = this.client.status;
+    if (!DOWN_STATES.has(status)) return;
+    const reason = this.lastError ? `: ${oneLine(this.lastError)}` : "";
+    throw new SmsProducerError(
+      "SMS_QUEUE_UNAVAILABLE",
+      `could not ${what}: Redis is unreachable (connection ${status})${reason}`,
+      { cause: this.lastError },
+    );
   }
 
   private async ready(what: string): Promise<void> {
@@ -129,6 +183,22 @@ export class QueueAccess {
   }
 
   private async closeOnce(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), this.operationTimeoutMs);
+    });
+    const closed = this.closeGracefully();
+    try {
+      const outcome = await Promise.race([closed.then(() => "closed" as const), timedOut]);
+      // A Redis that does not answer would hold QUIT, and so close(), for as long as it likes.
+      if (outcome === "timeout" && this.owned) this.client.disconnect();
+    } finally {
+      clearTimeout(timer);
+      closed.catch(() => {});
+    }
+  }
+
+  private async closeGracefully(): Promise<void> {
     const owned = this.owned;
     // A created client that never connected would make queue.close() wait for it forever.
     if (owned && this.client.status !== "ready") this.client.disconnect();

@@ -1,7 +1,8 @@
-import type { Job, JobType, Queue } from "bullmq";
+import type { Job, JobsOptions, JobType, Queue } from "bullmq";
 import { QueueAccess, type SmsRedisConnection } from "./connection.js";
 import { PRODUCER_DEFAULTS } from "./defaults.js";
 import { SmsProducerError } from "./errors.js";
+import { ADD_TOKEN_OPTION, newAddToken, wasDeduplicated } from "./idempotency.js";
 import { SMS_JOB_DEFAULTS } from "./job-options.js";
 import {
   type DeadLetterJobData,
@@ -24,6 +25,12 @@ export interface DeadLetterQueueOptions {
    * @default 5000
    */
   connectTimeoutMs?: number;
+  /**
+   * Longest one call (one id of a redrive, one page of a purge) may take before it fails with
+   * `SMS_QUEUE_UNAVAILABLE`; also bounds `close`.
+   * @default 5000
+   */
+  operationTimeoutMs?: number;
 }
 
 /** One dead-lettered SMS. */
@@ -38,8 +45,14 @@ export interface DeadLetterEntry {
 
 /** Outcome of {@link DeadLetterQueue.redrive}. */
 export interface RedriveResult {
-  /** Ids now back on the `sms` queue (or found already there, from an earlier redrive). */
+  /** Ids now back on the `sms` queue; their records are removed. */
   redriven: string[];
+  /**
+   * Ids whose `sms` job a worker is processing right now (or that another redrive or send holds
+   * at this moment). Nothing was changed for them and their records are kept, since the attempt
+   * under way may fail again; redrive them again once it is over.
+   */
+  inProgress: string[];
   /** Ids with no dead-letter record. */
   missing: string[];
 }
@@ -59,6 +72,16 @@ const RECORD_STATES: JobType[] = [
   "completed",
   "failed",
 ];
+
+/** States in which an `sms` job waits for a worker: the SMS is back on the queue. */
+const QUEUED_STATES: ReadonlySet<string> = new Set([
+  "waiting",
+  "prioritized",
+  "delayed",
+  "waiting-children",
+]);
+
+type RedriveOutcome = "redriven" | "inProgress" | "missing";
 
 /** Ids are read and handled in pages of this size, so "all" never loads the whole queue at once. */
 const PAGE_SIZE = 200;
@@ -83,6 +106,20 @@ function partsAlreadySent(
   if (progress.success && progress.data.partsSent > 0) return progress.data;
   const documentIds = Array.isArray(record.documentIds) ? record.documentIds.map(String) : [];
   return { documentIds, partsSent: documentIds.length };
+}
+
+function checkedTimeout(
+  options: DeadLetterQueueOptions,
+  name: "connectTimeoutMs" | "operationTimeoutMs",
+): number {
+  const value = options[name] ?? PRODUCER_DEFAULTS[name];
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SmsProducerError(
+      "SMS_INVALID_OPTIONS",
+      `invalid dead-letter queue options: ${name}: must be an integer of at least 1, got ${String(value)}`,
+    );
+  }
+  return value;
 }
 
 function toEntry(job: Job): DeadLetterEntry {
@@ -116,20 +153,16 @@ export class DeadLetterQueue {
       );
     }
     const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
-    const timeout = options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs;
     if (typeof prefix !== "string" || prefix.length === 0) {
       throw new SmsProducerError(
         "SMS_INVALID_OPTIONS",
         `invalid dead-letter queue options: prefix: must be a non-empty string, got ${String(prefix)}`,
       );
     }
-    if (!Number.isInteger(timeout) || timeout < 1) {
-      throw new SmsProducerError(
-        "SMS_INVALID_OPTIONS",
-        `invalid dead-letter queue options: connectTimeoutMs: must be an integer of at least 1, got ${String(timeout)}`,
-      );
-    }
-    this.access = new QueueAccess(options.connection, timeout);
+    this.access = new QueueAccess(options.connection, {
+      connectTimeoutMs: checkedTimeout(options, "connectTimeoutMs"),
+      operationTimeoutMs: checkedTimeout(options, "operationTimeoutMs"),
+    });
     this.records = this.access.queue(DEAD_LETTER_QUEUE, prefix);
     this.sms = this.access.queue(SMS_QUEUE, prefix);
   }
@@ -164,15 +197,18 @@ export class DeadLetterQueue {
    * Puts each SMS back on the `sms` queue under its original job id with fresh attempts, then
    * removes its record. Parts already sent (the record's `documentIds`) are written as the new
    * job's progress, so the worker does not send them again. An old `sms` job with that id is
-   * removed first (BullMQ would ignore the add otherwise); if it is being processed right now,
-   * the id counts as redriven. Safe to repeat: ids already redriven come back as `missing`.
+   * removed first (BullMQ would ignore the add otherwise). One that a worker is processing right
+   * now is left alone and reported in `inProgress`, record kept: the record is removed only once
+   * the SMS is back on the queue. Safe to repeat: ids already redriven come back as `missing`.
    */
   async redrive(ids: string[] | "all"): Promise<RedriveResult> {
-    const result: RedriveResult = { redriven: [], missing: [] };
+    const result: RedriveResult = { redriven: [], inProgress: [], missing: [] };
     for (const page of await this.pages(ids)) {
       for (const id of page) {
-        const done = await this.access.run(`redrive dead letter ${id}`, () => this.redriveOne(id));
-        (done ? result.redriven : result.missing).push(id);
+        const outcome = await this.access.run(`redrive dead letter ${id}`, () =>
+          this.redriveOne(id),
+        );
+        result[outcome].push(id);
       }
     }
     return result;
@@ -225,37 +261,41 @@ export class DeadLetterQueue {
     }
   }
 
-  private async redriveOne(id: string): Promise<boolean> {
+  private async redriveOne(id: string): Promise<RedriveOutcome> {
     const record = await this.records.getJob(id);
-    if (!record) return false;
+    if (!record) return "missing";
     const data = record.data as Partial<DeadLetterJobData>;
 
     // State first: once it is final, the job read next cannot be older than the state.
     const state = await this.sms.getJobState(id);
-    if (state === "active") return await this.finish(id);
+    if (state === "active") return "inProgress";
     const old = state === "unknown" ? undefined : await this.sms.getJob(id);
     const progress = partsAlreadySent(old, data);
-    if (old && state !== "unknown") {
-      // 0 means it became active meanwhile: it is being processed, which is what redrive wants.
-      const removed = await this.sms.remove(id);
-      if (removed !== 1) return await this.finish(id);
+    if (old && (await this.sms.remove(id)) !== 1) {
+      // A worker locked it meanwhile, or another redrive got there first.
+      return await this.settle(id);
     }
-    if (progress.partsSent === 0) {
-      await this.sms.add(SMS_JOB_NAME, data.message, { ...SMS_JOB_DEFAULTS, jobId: id });
-    } else {
-      const job = await this.sms.add(SMS_JOB_NAME, data.message, {
-        ...SMS_JOB_DEFAULTS,
-        jobId: id,
-        delay: REDRIVE_HOLD_MS,
-      });
+    const token = newAddToken();
+    const job = await this.sms.add(SMS_JOB_NAME, data.message, {
+      ...SMS_JOB_DEFAULTS,
+      jobId: id,
+      [ADD_TOKEN_OPTION]: token,
+      ...(progress.partsSent > 0 ? { delay: REDRIVE_HOLD_MS } : {}),
+    } as JobsOptions);
+    // BullMQ ignores an add whose id exists: a concurrent redrive or send may hold it now.
+    if (wasDeduplicated(await this.sms.getJob(id), token)) return await this.settle(id);
+    if (progress.partsSent > 0) {
       await job.updateProgress(progress);
       await job.promote();
     }
-    return await this.finish(id);
+    await this.records.remove(id);
+    return "redriven";
   }
 
-  private async finish(id: string): Promise<true> {
+  /** Someone else's job holds the id: the record goes only if that SMS is waiting to be sent. */
+  private async settle(id: string): Promise<RedriveOutcome> {
+    if (!QUEUED_STATES.has(await this.sms.getJobState(id))) return "inProgress";
     await this.records.remove(id);
-    return true;
+    return "redriven";
   }
 }

@@ -19,9 +19,10 @@ export class SmsValidationError extends Error {
 
 /**
  * Stable codes of {@link SmsProducerError}.
- * - `SMS_QUEUE_UNAVAILABLE`: Redis did not answer (not reachable within `connectTimeoutMs`, or a
- *   command failed). Whether a send that failed this way was enqueued is unknown; retrying it
- *   with the same `idempotencyKey` is safe.
+ * - `SMS_QUEUE_UNAVAILABLE`: Redis did not answer: it is unreachable, was not ready within
+ *   `connectTimeoutMs`, did not answer within `operationTimeoutMs`, or a command failed. Whether a
+ *   send that failed this way was enqueued is unknown (a timed-out add may still land later);
+ *   retrying it with the same `idempotencyKey` is safe and then reports `deduplicated: true`.
  * - `SMS_INVALID_OPTIONS`: the options given to a constructor are not acceptable.
  * - `SMS_PRODUCER_CLOSED`: the producer or dead-letter queue was used after `close()`.
  */

@@ -6,7 +6,7 @@ export {
   type PurgeResult,
   type RedriveResult,
 } from "./dead-letter-queue.js";
-export { PRODUCER_DEFAULTS } from "./defaults.js";
+export { PRODUCER_DEFAULTS, type SmsRelayDefaults } from "./defaults.js";
 export { SmsProducerError, type SmsProducerErrorCode, SmsValidationError } from "./errors.js";
 export { formatZodIssues, type SmsValidationIssue } from "./format-zod-issues.js";
 export {
@@ -25,6 +25,7 @@ export {
   type SmsJobData,
   type SmsJobProgress,
   type SmsJobResult,
+  smsContentSchema,
   smsEncodingSchema,
   smsJobDataSchema,
   smsJobProgressSchema,
@@ -38,6 +39,12 @@ export {
   SMS_JOB_NAME,
   SMS_QUEUE,
 } from "./queue-names.js";
-export { MAX_PRIORITY, type SendSmsInput, type SendSmsReceipt } from "./send-input.js";
+export {
+  MAX_DELAY_MS,
+  MAX_PRIORITY,
+  type SendSmsInput,
+  type SendSmsReceipt,
+} from "./send-input.js";
 export { type SendManyResult, SmsProducer } from "./sms-producer.js";
 export type { SmsState, SmsStatus } from "./sms-status.js";
+export { contentProblem, isWellFormedText } from "./text-checks.js";

@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { JobsOptions } from "bullmq";
+import { SmsValidationError } from "./errors.js";
+import { isWellFormedText } from "./text-checks.js";
 
 /** Backoff type of `sms` jobs; the worker installs `settings.backoffStrategy` for it. */
 export const SMS_BACKOFF_TYPE = "sms";
@@ -24,9 +26,23 @@ const KEY_HASH_LENGTH = 40;
  * characters of its sha256, so the same key always maps to the same job and no key text ends up
  * in Redis key names), otherwise a random UUID. Neither is a plain integer or contains `:`,
  * which BullMQ forbids.
+ *
+ * The key is hashed as it is, in UTF-8, which is one-to-one for well-formed text, so different
+ * keys never share a job (no normalization: `"é"` composed and decomposed are two keys). A key
+ * with a lone surrogate has no UTF-8 form (each becomes U+FFFD) and throws
+ * {@link SmsValidationError}.
  */
 export function smsJobId(idempotencyKey?: string): string {
   if (idempotencyKey === undefined) return randomUUID();
+  if (!isWellFormedText(idempotencyKey)) {
+    throw new SmsValidationError([
+      {
+        code: "custom",
+        path: ["idempotencyKey"],
+        message: "must be well-formed UTF-16 text (it holds a lone surrogate)",
+      },
+    ]);
+  }
   const digest = createHash("sha256").update(idempotencyKey, "utf8").digest("hex");
   return `k-${digest.slice(0, KEY_HASH_LENGTH)}`;
 }

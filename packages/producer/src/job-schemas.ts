@@ -1,5 +1,6 @@
 import { isMobileNumber, validateSender } from "@sms-relay/sms";
 import { z } from "zod";
+import { contentProblem } from "./text-checks.js";
 
 /** How the text of an SMS is encoded on the air. */
 export const smsEncodingSchema = z.enum(["GSM-7", "UCS-2"]);
@@ -7,6 +8,19 @@ export const smsEncodingSchema = z.enum(["GSM-7", "UCS-2"]);
 export type SmsEncoding = z.infer<typeof smsEncodingSchema>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * SMS text: never empty, and nothing an SMS should not carry (see {@link contentProblem}).
+ * Content that a producer of any version accepted is still accepted, unless it held control
+ * characters, lone surrogates or nothing visible, which the API should never have been sent.
+ */
+export const smsContentSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .superRefine((text, context) => {
+    const problem = contentProblem(text);
+    if (problem) context.addIssue({ code: "custom", message: problem });
+  });
 
 function senderIsValid(value: string): boolean {
   try {
@@ -29,8 +43,8 @@ export const smsJobDataSchema = z.object({
   v: z.literal(1),
   /** Recipient, already normalized: `+316XXXXXXXX` or `+3197XXXXXXXXX`. */
   to: z.string().refine(isMobileNumber, "not a normalized Dutch mobile number (+316… or +3197…)"),
-  /** The text as it will be sent; never empty. */
-  content: z.string().min(1, "must not be empty"),
+  /** The text as it will be sent; never empty, nothing invisible only, no control characters. */
+  content: smsContentSchema,
   /** Sender name or short code as KPN shows it (at most 11 characters). */
   sender: z.string().refine(senderIsValid, "not a valid sender (1 to 11 characters)"),
   /** When the producer accepted the message. */

@@ -45,6 +45,15 @@ export interface SmsProducerOptions {
    * @default 5000
    */
   connectTimeoutMs?: number;
+  /**
+   * Longest one Redis step may take: a `send`, a `status`, each chunk of 500 in `sendMany`, each
+   * call (each id of a redrive) on `deadLetters`, and `close`. Past it the call fails with
+   * `SMS_QUEUE_UNAVAILABLE` (a Redis that hangs, for instance under `CLIENT PAUSE`) and `close`
+   * drops the connection. A send that timed out may still be enqueued once Redis answers: retry
+   * it with the same `idempotencyKey` to get `deduplicated: true` instead of a second SMS.
+   * @default 5000
+   */
+  operationTimeoutMs?: number;
 }
 
 /** Options after defaults and validation. */
@@ -56,6 +65,7 @@ export interface ResolvedProducerOptions {
   maxContentLength: number;
   smartEncoding: boolean;
   connectTimeoutMs: number;
+  operationTimeoutMs: number;
 }
 
 const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
@@ -70,6 +80,7 @@ const optionsSchema = z.object({
   maxContentLength: positiveInteger.optional(),
   smartEncoding: z.boolean().optional(),
   connectTimeoutMs: positiveInteger.optional(),
+  operationTimeoutMs: positiveInteger.optional(),
 });
 
 function describe(value: unknown): string {
@@ -139,5 +150,6 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     maxContentLength: maxContentLength ?? PRODUCER_DEFAULTS.maxContentLength,
     smartEncoding: options.smartEncoding ?? PRODUCER_DEFAULTS.smartEncoding,
     connectTimeoutMs: options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs,
+    operationTimeoutMs: options.operationTimeoutMs ?? PRODUCER_DEFAULTS.operationTimeoutMs,
   };
 }

@@ -7,14 +7,25 @@ import {
 import { z } from "zod";
 import { SmsValidationError } from "./errors.js";
 import { SMS_JOB_DEFAULTS, smsJobId } from "./job-options.js";
-import { type SmsEncoding, type SmsJobData, smsJobDataSchema } from "./job-schemas.js";
+import {
+  type SmsEncoding,
+  type SmsJobData,
+  smsContentSchema,
+  smsJobDataSchema,
+} from "./job-schemas.js";
 import type { ResolvedProducerOptions } from "./producer-options.js";
+import { isWellFormedText } from "./text-checks.js";
 
 /** One SMS to enqueue. */
 export interface SendSmsInput {
   /** Dutch mobile number in any usual notation (`06 12345678`, `+31 (0)6-…`, `0031…`, `097…`). */
   to: string;
-  /** The text. Never empty; at most `maxSegments` segments once split. */
+  /**
+   * The text. Never empty; at most `maxSegments` segments once split; at least one visible
+   * character (not only whitespace, U+200B, U+FEFF or other invisible characters); no control
+   * characters but line feed and carriage return (so no NUL, and no tab: use spaces); no lone
+   * surrogates.
+   */
   content: string;
   /**
    * Sender name or short code (at most 11 characters).
@@ -22,12 +33,15 @@ export interface SendSmsInput {
    */
   sender?: string;
   /**
-   * 1 to 200 characters. Sends with the same key enqueue one job for as long as the first job is
-   * kept (the worker's `SMS_KEEP_COMPLETED_SECONDS`); later ones return its id, `deduplicated: true`.
+   * 1 to 200 characters of well-formed UTF-16 (no lone surrogates, which would make two keys one).
+   * Sends with the same key enqueue one job for as long as the first job is kept (the worker's
+   * `SMS_KEEP_COMPLETED_SECONDS`); later ones return its id, `deduplicated: true`. Keys are
+   * compared as they are, code unit by code unit: no Unicode normalization, no trimming, no case
+   * folding.
    */
   idempotencyKey?: string;
   /**
-   * Wait this long before the message may be sent.
+   * Wait this long before the message may be sent; at most one year ({@link MAX_DELAY_MS}).
    * @default 0
    */
   delayMs?: number;
@@ -67,19 +81,24 @@ const MAX_CHARACTERS_PER_SEGMENT = 160;
 /** Largest priority BullMQ accepts. */
 export const MAX_PRIORITY = 2_097_151;
 
+/** Longest `delayMs`: one year (365 days). Anything longer is a unit mistake, not a plan. */
+export const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
+
 const inputSchema = z.object({
   to: z.string({ error: "must be a string" }),
-  content: z.string({ error: "must be a string" }).min(1, "must not be empty"),
+  content: z.string({ error: "must be a string" }).pipe(smsContentSchema),
   sender: z.string({ error: "must be a string" }).optional(),
   idempotencyKey: z
     .string({ error: "must be a string" })
     .min(1, "must be 1 to 200 characters")
     .max(200, "must be 1 to 200 characters")
+    .refine(isWellFormedText, "must be well-formed UTF-16 text (it holds a lone surrogate)")
     .optional(),
   delayMs: z
     .number({ error: "must be a number" })
     .int("must be a whole number of milliseconds")
     .min(0, "must not be negative")
+    .max(MAX_DELAY_MS, `must be at most ${MAX_DELAY_MS} (one year)`)
     .optional(),
   priority: z
     .number({ error: "must be a number" })

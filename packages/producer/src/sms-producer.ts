@@ -56,12 +56,13 @@ export class SmsProducer {
 
   constructor(options: SmsProducerOptions) {
     this.options = resolveProducerOptions(options);
-    this.access = new QueueAccess(this.options.connection, this.options.connectTimeoutMs);
+    this.access = new QueueAccess(this.options.connection, this.options);
     this.queue = this.access.queue(SMS_QUEUE, this.options.prefix);
     this.deadLetters = new DeadLetterQueue({
       connection: this.access.client,
       prefix: this.options.prefix,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      operationTimeoutMs: this.options.operationTimeoutMs,
     });
   }
 
@@ -69,6 +70,10 @@ export class SmsProducer {
    * Validates and enqueues one SMS. With an `idempotencyKey` that an earlier send already used
    * (and whose job is still kept), nothing new is enqueued and the receipt carries the earlier
    * job's id and `deduplicated: true`.
+   *
+   * Fails with `SMS_QUEUE_UNAVAILABLE` when Redis is away or does not answer within
+   * `operationTimeoutMs`. Such a send may still be enqueued once Redis answers: retry it with the
+   * same `idempotencyKey`, which then reports `deduplicated: true` rather than adding a second SMS.
    */
   async send(input: SendSmsInput): Promise<SendSmsReceipt> {
     const planned = this.plan(prepareSend(input, this.options));
@@ -79,6 +84,9 @@ export class SmsProducer {
   /**
    * Validates every input, enqueues all valid ones with one `addBulk`, and reports each invalid
    * one by index. Idempotency keys dedupe here too, also between items of one call.
+   *
+   * Each chunk of 500 is one Redis step bounded by `operationTimeoutMs`; on a failure the chunks
+   * before it stay enqueued and the call throws, so give the items idempotency keys to retry it.
    */
   async sendMany(inputs: readonly SendSmsInput[]): Promise<SendManyResult> {
     if (!Array.isArray(inputs)) {

@@ -73,7 +73,7 @@ describe("DeadLetterQueue", () => {
     await worker.close();
 
     const result = await sms.deadLetters.redrive([id, "missing-id"]);
-    expect(result).toEqual({ redriven: [id], missing: ["missing-id"] });
+    expect(result).toEqual({ redriven: [id], inProgress: [], missing: ["missing-id"] });
     expect(await sms.deadLetters.count()).toBe(0);
     expect(await sms.status(id)).toEqual({
       id,
@@ -84,7 +84,11 @@ describe("DeadLetterQueue", () => {
     const job = await fixture.queues(prefix).sms.getJob(id);
     expect(job?.data).toMatchObject({ to: "+31612345678", content: "Hallo!", sender: "MyShop" });
 
-    expect(await sms.deadLetters.redrive([id])).toEqual({ redriven: [], missing: [id] });
+    expect(await sms.deadLetters.redrive([id])).toEqual({
+      redriven: [],
+      inProgress: [],
+      missing: [id],
+    });
     expect(await fixture.jobCount(fixture.queues(prefix).sms)).toBe(1);
   });
 
@@ -98,6 +102,7 @@ describe("DeadLetterQueue", () => {
     );
     expect(await sms.deadLetters.redrive(["multi-part"])).toEqual({
       redriven: ["multi-part"],
+      inProgress: [],
       missing: [],
     });
     const job = await fixture.queues(prefix).sms.getJob("multi-part");
@@ -157,6 +162,6 @@ describe("DeadLetterQueue", () => {
     const dlq = new DeadLetterQueue({ connection: fixture.server().url, prefix });
     fixture.onCleanup(() => dlq.close());
     expect(await dlq.count()).toBe(1);
-    expect(await dlq.redrive("all")).toEqual({ redriven: ["s-1"], missing: [] });
+    expect(await dlq.redrive("all")).toEqual({ redriven: ["s-1"], inProgress: [], missing: [] });
   });
 });
