@@ -88,7 +88,7 @@ describe("sms-relay dlq", () => {
   it("redrives one record back onto the sms queue", async () => {
     const run = await cli(["dlq", "redrive", "sms-a"], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe("redriven 1\n");
+    expect(run.stdout).toBe("redriven 1: sms-a\n");
     expect(await sms.getJobState("sms-a")).toBe("waiting");
     expect((await sms.getJob("sms-a"))?.data.to).toBe("+31612345678");
     expect(await deadLetters.getJob("sms-a")).toBeUndefined();
@@ -107,14 +107,16 @@ describe("sms-relay dlq", () => {
   it("purges what it finds and exits 1 naming the ids it did not", async () => {
     const run = await cli(["dlq", "purge", "sms-b", "sms-x"], env);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe("purged 1\n");
+    expect(run.stdout).toBe("purged 1: sms-b\n");
     expect(run.stderr).toBe("sms-relay: not in the dead-letter queue: sms-x\n");
     expect(await deadLetters.getJob("sms-b")).toBeUndefined();
     expect(await sms.count()).toBe(0);
   });
 
   it("purges --all and then lists an empty queue", async () => {
-    expect((await cli(["dlq", "purge", "--all"], env)).stdout).toBe("purged 2\n");
+    expect((await cli(["dlq", "purge", "--all"], env)).stdout).toMatch(
+      /^purged 2: sms-[ab], sms-[ab]\n$/,
+    );
     const list = await cli(["dlq", "list"], env);
     expect(list.stdout).toBe("the dead-letter queue is empty\n");
   });

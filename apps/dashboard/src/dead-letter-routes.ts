@@ -32,6 +32,8 @@ type Action = "redrive" | "purge";
 
 interface ActionResult {
   done: string[];
+  /** Redrive only: SMS being sent right now, whose records stay. */
+  inProgress: string[];
   missing: string[];
 }
 
@@ -50,9 +52,11 @@ function noticeOf(query: Record<string, unknown>): string | undefined {
   if (action !== "redrive" && action !== "purge") return undefined;
   const done = Number.parseInt(String(one(query.done) ?? "0"), 10) || 0;
   const missing = Number.parseInt(String(one(query.missing) ?? "0"), 10) || 0;
+  const inProgress = Number.parseInt(String(one(query.inProgress) ?? "0"), 10) || 0;
   const gone = missing > 0 ? `; ${missing} not found (already redriven or purged)` : "";
+  const busy = inProgress > 0 ? `; ${inProgress} being sent right now, kept (try again later)` : "";
   return action === "redrive"
-    ? `Redrove ${done} SMS back onto the sms queue${gone}.`
+    ? `Redrove ${done} SMS back onto the sms queue${busy}${gone}.`
     : `Purged ${done} dead letter${done === 1 ? "" : "s"}${gone}.`;
 }
 
@@ -78,12 +82,15 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
     const result =
       action === "redrive"
         ? await deadLetters.redrive(selection).then((r) => ({ ...r, done: r.redriven }))
-        : await deadLetters.purge(selection).then((r) => ({ ...r, done: r.purged }));
+        : await deadLetters
+            .purge(selection)
+            .then((r) => ({ ...r, done: r.purged, inProgress: [] as string[] }));
     logger?.info(
       {
         action,
         all: selection === "all",
         done: result.done.length,
+        inProgress: result.inProgress.length,
         missing: result.missing.length,
         ms: Date.now() - started,
       },
@@ -141,8 +148,8 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
     express.json({ limit: "200kb" }),
   ];
   router.post("/api/redrive", ...jsonApi, async (req, res) => {
-    const { done, missing } = await run("redrive", parseJsonSelection(req.body));
-    res.json({ redriven: done, missing });
+    const { done, inProgress, missing } = await run("redrive", parseJsonSelection(req.body));
+    res.json({ redriven: done, inProgress, missing });
   });
   router.post("/api/purge", ...jsonApi, async (req, res) => {
     const { done, missing } = await run("purge", parseJsonSelection(req.body));
@@ -160,10 +167,10 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
         res.redirect(303, "/dead-letters?action=none");
         return;
       }
-      const { done, missing } = await run(action, selection);
+      const { done, inProgress, missing } = await run(action, selection);
       res.redirect(
         303,
-        `/dead-letters?action=${action}&done=${done.length}&missing=${missing.length}`,
+        `/dead-letters?action=${action}&done=${done.length}&inProgress=${inProgress.length}&missing=${missing.length}`,
       );
     });
   }

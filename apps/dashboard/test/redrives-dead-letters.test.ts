@@ -76,7 +76,11 @@ describe("the dead-letter page and API", () => {
       ids: ["dl-old", "no-such-id"],
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ redriven: ["dl-old"], missing: ["no-such-id"] });
+    expect(await response.json()).toEqual({
+      redriven: ["dl-old"],
+      inProgress: [],
+      missing: ["no-such-id"],
+    });
     expect(await queues.sms.getJobState("dl-old")).toBe("waiting");
     const job = await queues.sms.getJob("dl-old");
     expect(job?.data).toMatchObject({ to: "+31611112222", content: "Uw code is 1234" });

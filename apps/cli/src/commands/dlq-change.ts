@@ -3,6 +3,9 @@ import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } fro
 
 type Action = "redrive" | "purge";
 
+/** Ids named in the one-line summary; `--json` lists them all. */
+const NAMED_IDS = 20;
+
 const WORDS: Record<Action, { done: string; help: string }> = {
   redrive: {
     done: "redriven",
@@ -16,6 +19,11 @@ const WORDS: Record<Action, { done: string; help: string }> = {
 
 function createDlqChangeCommand(action: Action): Command {
   const { done, help } = WORDS[action];
+  const notes =
+    action === "redrive"
+      ? ",\nor when its SMS is being sent right now (its record stays: try again later)"
+      : "";
+  const jsonExtra = action === "redrive" ? "inProgress, " : "";
   return {
     name: `dlq ${action}`,
     summary: action === "redrive" ? "send dead letters again" : "delete dead letters",
@@ -23,12 +31,12 @@ function createDlqChangeCommand(action: Action): Command {
 Usage: sms-relay dlq ${action} (ID… | --all) [--json]
 
 ${help}
-IDs are the dead-letter ids shown by \`sms-relay dlq list\`. Exits 1 when an ID was not found
-(the others are still ${done}).
+IDs are the dead-letter ids shown by \`sms-relay dlq list\`; prints the ids ${done}. Exits 1
+when an ID was not found${notes}; the others are still ${done}.
 
 Options:
   --all              every record in the dead-letter queue
-  --json             print { ${done}, missing } as JSON
+  --json             print { ${done}, ${jsonExtra}missing } as JSON
   -h, --help         show this help
 `,
     async run(args, context) {
@@ -46,24 +54,31 @@ Options:
       }
       const target = values.all ? ("all" as const) : positionals;
       const { deadLetters } = await context.producer();
-      const { missing, ...result } =
+      const { missing, inProgress, changed } =
         action === "redrive"
-          ? await deadLetters.redrive(target).then(({ redriven, missing }) => ({
-              changed: redriven,
-              missing,
-            }))
-          : await deadLetters.purge(target).then(({ purged, missing }) => ({
-              changed: purged,
-              missing,
+          ? await deadLetters.redrive(target).then((r) => ({ ...r, changed: r.redriven }))
+          : await deadLetters.purge(target).then((r) => ({
+              ...r,
+              changed: r.purged,
+              inProgress: [] as string[],
             }));
-      const changed = result.changed.length;
       if (values.json) {
-        printJson(context, { [done]: result.changed, missing });
+        const extra = action === "redrive" ? { inProgress } : {};
+        printJson(context, { [done]: changed, ...extra, missing });
       } else {
-        context.io.stdout.write(`${done} ${changed}\n`);
+        const named = changed.slice(0, NAMED_IDS).join(", ");
+        const more = changed.length > NAMED_IDS ? ` and ${changed.length - NAMED_IDS} more` : "";
+        const list = changed.length > 0 ? `: ${named}${more}` : "";
+        context.io.stdout.write(`${done} ${changed.length}${list}\n`);
       }
       if (missing.length > 0) {
         throw new CliError("DLQ_NOT_FOUND", `not in the dead-letter queue: ${missing.join(", ")}`);
+      }
+      if (inProgress.length > 0) {
+        throw new CliError(
+          "DLQ_IN_PROGRESS",
+          `being sent right now, record kept (try again later): ${inProgress.join(", ")}`,
+        );
       }
       return EXIT.ok;
     },
