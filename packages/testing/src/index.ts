@@ -6,6 +6,13 @@ export {
   dockerEngineAnswers,
 } from "./docker-engine.js";
 export { freePort } from "./free-port.js";
+export {
+  type ClusterKey,
+  startRedisCluster,
+  type TestRedisCluster,
+  type TestRedisClusterNode,
+  type TestRedisClusterOptions,
+} from "./redis-cluster.js";
 export { REDIS_IMAGE } from "./redis-container.js";
 export {
   detectTestRedisSource,
