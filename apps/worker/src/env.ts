@@ -1,3 +1,4 @@
+import { prefixHasHashTag } from "@sms-relay/producer";
 import {
   describeEnvIssues,
   flagSchema,
@@ -19,7 +20,7 @@ export interface WorkerConfig {
   redisUrl: string;
   /** `REDIS_CLUSTER=1`: connect with an ioredis Cluster. @default false */
   redisCluster: boolean;
-  /** `SMS_QUEUE_PREFIX`: BullMQ key prefix; use a hash tag such as `{sms}` on a cluster. @default "bull" */
+  /** `SMS_QUEUE_PREFIX`: BullMQ key prefix; with `REDIS_CLUSTER=1` it must hold a hash tag such as `{sms}`. @default "bull" */
   queuePrefix: string;
   /** `KPN_BASE_URL`: API base. @default "https://api-prd.kpn.com" */
   kpnBaseUrl: string;
@@ -161,6 +162,14 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     throw new WorkerConfigError(
       `Invalid worker configuration: SMS_BACKOFF_MAX_MS must be at least SMS_BACKOFF_MS (${e.SMS_BACKOFF_MS}) (got "${e.SMS_BACKOFF_MAX_MS}")`,
       ["SMS_BACKOFF_MAX_MS"],
+    );
+  }
+  if (e.REDIS_CLUSTER && !prefixHasHashTag(e.SMS_QUEUE_PREFIX)) {
+    // Without a hash tag the keys of one queue spread over the slots and every BullMQ script
+    // fails with CROSSSLOT, long after a start that looked fine.
+    throw new WorkerConfigError(
+      `Invalid worker configuration: SMS_QUEUE_PREFIX must hold a hash tag such as {sms} when REDIS_CLUSTER=1, so that all keys of a queue share one slot (got "${e.SMS_QUEUE_PREFIX}")`,
+      ["SMS_QUEUE_PREFIX"],
     );
   }
   return {

@@ -1,4 +1,5 @@
 import type { Job, JobsOptions, JobType, Queue } from "bullmq";
+import { clusterPrefixProblem } from "./cluster-prefix.js";
 import { QueueAccess, type SmsRedisConnection } from "./connection.js";
 import { PRODUCER_DEFAULTS } from "./defaults.js";
 import { SmsProducerError } from "./errors.js";
@@ -16,7 +17,8 @@ export interface DeadLetterQueueOptions {
   /** Redis, as for the producer; instances are never closed by this class. */
   connection: SmsRedisConnection;
   /**
-   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`.
+   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`. With a `Cluster` connection it
+   * must hold a hash tag such as `{sms}`.
    * @default "bull"
    */
   prefix?: string;
@@ -157,6 +159,13 @@ export class DeadLetterQueue {
       throw new SmsProducerError(
         "SMS_INVALID_OPTIONS",
         `invalid dead-letter queue options: prefix: must be a non-empty string, got ${String(prefix)}`,
+      );
+    }
+    const clusterProblem = clusterPrefixProblem(options.connection, prefix);
+    if (clusterProblem) {
+      throw new SmsProducerError(
+        "SMS_INVALID_OPTIONS",
+        `invalid dead-letter queue options: ${clusterProblem}`,
       );
     }
     this.access = new QueueAccess(options.connection, {

@@ -1,3 +1,4 @@
+export { prefixHasHashTag } from "./cluster-prefix.js";
 export type { SmsRedisConnection } from "./connection.js";
 export {
   type DeadLetterEntry,

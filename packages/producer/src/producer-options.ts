@@ -1,5 +1,6 @@
 import { validateSender } from "@sms-relay/sms";
 import { z } from "zod";
+import { clusterPrefixProblem } from "./cluster-prefix.js";
 import type { SmsRedisConnection } from "./connection.js";
 import { PRODUCER_DEFAULTS, readEnvFallbacks } from "./defaults.js";
 import { SmsProducerError } from "./errors.js";
@@ -13,7 +14,8 @@ export interface SmsProducerOptions {
    */
   connection: SmsRedisConnection;
   /**
-   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`.
+   * BullMQ key prefix; must match the worker's `SMS_QUEUE_PREFIX`. With a `Cluster` connection it
+   * must hold a hash tag such as `{sms}` (`prefixHasHashTag`), else the constructor throws.
    * @default "bull"
    */
   prefix?: string;
@@ -125,6 +127,9 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     });
     throw invalid(details.join("; "));
   }
+  const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
+  const clusterProblem = clusterPrefixProblem(options.connection, prefix);
+  if (clusterProblem) throw invalid(clusterProblem);
   const env = readEnvFallbacks();
   let maxContentLength = options.maxContentLength;
   if (maxContentLength === undefined && env.KPN_MAX_CONTENT_LENGTH !== undefined) {
@@ -144,7 +149,7 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
         : PRODUCER_DEFAULTS.defaultSender;
   return {
     connection: options.connection,
-    prefix: options.prefix ?? PRODUCER_DEFAULTS.prefix,
+    prefix,
     defaultSender,
     maxSegments: options.maxSegments ?? PRODUCER_DEFAULTS.maxSegments,
     maxContentLength: maxContentLength ?? PRODUCER_DEFAULTS.maxContentLength,

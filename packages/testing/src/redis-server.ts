@@ -1,75 +1,118 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { binaryOnPath } from "./binary-on-path.js";
+import { dockerEngineAnswers } from "./docker-engine.js";
 import { freePort } from "./free-port.js";
-import { waitFor } from "./wait-for.js";
+import { startRedisContainer } from "./redis-container.js";
+import { redisProcess } from "./redis-process.js";
+import {
+  chooseTestRedisSource,
+  type TestRedisChoice,
+  type TestRedisSource,
+} from "./test-redis-source.js";
+import { uniquePrefix } from "./unique-prefix.js";
 
 export interface TestRedisOptions {
-  /** Turn on the append-only file so that data survives `restart()`. @default false */
+  /**
+   * Turn on the append-only file so that data survives `restart()`. Always a `redis-server`
+   * child, whatever the machine offers, since only a process of our own can be killed and started.
+   * @default false
+   */
   appendOnly?: boolean;
   /** Path of the `redis-server` binary. @default "redis-server" on PATH */
   binary?: string;
 }
 
 export interface TestRedis {
-  /** `redis://127.0.0.1:PORT` */
+  /** `redis://HOST:PORT` */
   readonly url: string;
   readonly port: number;
+  /** Where this Redis comes from; only `binary` supports `stop` and `start`. */
+  readonly source: TestRedisSource;
   /** A fresh key prefix for BullMQ, unique to this call, so tests sharing a server stay apart. */
   uniquePrefix(label?: string): string;
   /** Stops the server (SIGTERM, or SIGKILL with `hard`), keeping its data directory. */
   stop(options?: { hard?: boolean }): Promise<void>;
   /** Starts it again on the same port and data directory. */
   start(): Promise<void>;
-  /** Stops the server and removes its data directory. */
+  /** Stops the server (or container) and removes its data. */
   close(): Promise<void>;
 }
 
-let prefixCounter = 0;
+/**
+ * Which Redis {@link startTestRedis} would use with this environment (see
+ * {@link chooseTestRedisSource}). The Docker engine is only asked when the choice depends on it.
+ */
+export async function detectTestRedisSource(
+  env: Record<string, string | undefined> = process.env,
+): Promise<TestRedisChoice> {
+  const override = env.SMS_RELAY_TEST_REDIS?.trim() || undefined;
+  const askEngine = override === undefined || override === "container";
+  const [engineAnswers, binary] = await Promise.all([
+    askEngine ? dockerEngineAnswers({ env }) : false,
+    binaryOnPath("redis-server", env),
+  ]);
+  return chooseTestRedisSource({
+    override,
+    engineAnswers,
+    binaryOnPath: binary,
+    redisUrl: env.REDIS_URL,
+  });
+}
 
-function uniquePrefix(label = "t"): string {
-  prefixCounter += 1;
-  return `${label}-${process.pid}-${Date.now().toString(36)}-${prefixCounter}`;
+/** Decided once per process: every test file runs in a process of its own. */
+let choice: Promise<TestRedisChoice> | undefined;
+
+function withoutControl(source: TestRedisSource) {
+  return async () => {
+    throw new Error(
+      `stop/start need a redis-server child: this Redis is a ${source}; use startRedisServer() or startTestRedis({ appendOnly: true })`,
+    );
+  };
 }
 
 /**
- * A Redis for one test file: `REDIS_URL` when set (then `stop`/`start` are not available and
- * isolation comes from `uniquePrefix`), otherwise a private `redis-server` child on a free port.
+ * A Redis for one test file: a container where a Docker engine answers, else a private
+ * `redis-server` child on a free port, else `REDIS_URL` (`SMS_RELAY_TEST_REDIS` forces one).
+ * With `appendOnly`, or a `binary` given, always a `redis-server` child. Isolation between tests
+ * on one Redis comes from `uniquePrefix`.
  */
 export async function startTestRedis(options: TestRedisOptions = {}): Promise<TestRedis> {
-  const external = process.env.REDIS_URL;
-  if (external && !options.appendOnly) {
-    const port = Number(new URL(external).port || 6379);
-    const unsupported = async () => {
-      throw new Error("stop/start need a private redis-server; unset REDIS_URL to run this test");
-    };
+  if (options.appendOnly || options.binary) return await startRedisServer(options);
+  choice ??= detectTestRedisSource();
+  const { source } = await choice;
+  if (source === "binary") return await startRedisServer(options);
+  if (source === "container") {
+    const container = await startRedisContainer();
     return {
-      url: external,
-      port,
+      url: container.url,
+      port: container.port,
+      source,
       uniquePrefix,
-      stop: unsupported,
-      start: unsupported,
-      close: async () => {},
+      stop: withoutControl(source),
+      start: withoutControl(source),
+      close: container.close,
     };
   }
-  return await startRedisServer(options);
+  const url = process.env.REDIS_URL!.trim();
+  return {
+    url,
+    port: Number(new URL(url).port || 6379),
+    source,
+    uniquePrefix,
+    stop: withoutControl(source),
+    start: withoutControl(source),
+    close: async () => {},
+  };
 }
 
-/** Always a private `redis-server` child on a free port. */
+/** Always a private `redis-server` child on a free port, which `stop` and `start` control. */
 export async function startRedisServer(options: TestRedisOptions = {}): Promise<TestRedis> {
   const binary = options.binary ?? "redis-server";
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "sms-relay-redis-"));
-  const url = `redis://127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
+  const server = redisProcess(binary, port, [
     "--dir",
     dir,
     "--save",
@@ -84,64 +127,22 @@ export async function startRedisServer(options: TestRedisOptions = {}): Promise<
     "warning",
     "--maxmemory-policy",
     "noeviction",
-  ];
-
-  async function start(): Promise<void> {
-    if (child && child.exitCode === null && child.signalCode === null) return;
-    const proc = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"] });
-    child = proc;
-    let stderr = "";
-    proc.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const failed = new Promise<never>((_, reject) => {
-      proc.once("error", (error) =>
-        reject(new Error(`could not start ${binary}: ${error.message}`, { cause: error })),
-      );
-      proc.once("exit", (code) =>
-        reject(new Error(`${binary} exited with code ${code} before answering: ${stderr.trim()}`)),
-      );
-    });
-    failed.catch(() => {});
-    await Promise.race([
-      failed,
-      waitFor(
-        async () => {
-          const probe = new Redis(url, {
-            lazyConnect: true,
-            maxRetriesPerRequest: 0,
-            retryStrategy: () => null,
-          });
-          probe.on("error", () => {});
-          try {
-            await probe.connect();
-            return (await probe.ping()) === "PONG";
-          } finally {
-            probe.disconnect();
-          }
-        },
-        { timeoutMs: 10_000, description: `redis-server on port ${port}` },
-      ),
-    ]);
+  ]);
+  try {
+    await server.start();
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
   }
-
-  async function stop({ hard = false }: { hard?: boolean } = {}): Promise<void> {
-    const proc = child;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-    proc.kill(hard ? "SIGKILL" : "SIGTERM");
-    await exited;
-  }
-
-  await start();
   return {
-    url,
+    url: `redis://127.0.0.1:${port}`,
     port,
+    source: "binary",
     uniquePrefix,
-    stop,
-    start,
+    stop: server.stop,
+    start: server.start,
     close: async () => {
-      await stop();
+      await server.stop();
       await rm(dir, { recursive: true, force: true });
     },
   };
