@@ -8,7 +8,9 @@
 # APPS narrows what is pruned, installed and built, e.g. --build-arg APPS=@sms-relay/worker
 # for a worker-only image (then only the worker target runs).
 
-ARG NODE_IMAGE=node:22-bookworm-slim
+# Node 20, the version of .nvmrc, @types/node and "engines" (a test keeps the four in step). The
+# apps also run on Node 22 and 24: override with --build-arg NODE_IMAGE=node:22-bookworm-slim.
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
 ARG PNPM_VERSION=10.34.8

@@ -1,3 +1,4 @@
+import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import { queuePrefixSchema, redisUrlSchema, withoutEmpty } from "@sms-relay/runtime";
 import { z } from "zod";
 import { CliError } from "./cli-error.js";
@@ -21,7 +22,7 @@ export interface CliConfig {
 
 const schema = z.object({
   REDIS_URL: redisUrlSchema(),
-  SMS_QUEUE_PREFIX: queuePrefixSchema(),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(PRODUCER_DEFAULTS.prefix),
   SMS_DEFAULT_SENDER: z.string().trim().min(1).optional(),
   KPN_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().optional(),
   INIT_CWD: z.string().optional(),

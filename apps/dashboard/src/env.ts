@@ -1,3 +1,4 @@
+import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import {
   logLevelSchema,
   queuePrefixSchema,
@@ -68,7 +69,7 @@ const schema = z.object({
     .default("on"),
   DASHBOARD_READ_ONLY: flag.default(false),
   REDIS_URL: redisUrlSchema(),
-  SMS_QUEUE_PREFIX: queuePrefixSchema(),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(PRODUCER_DEFAULTS.prefix),
   LOG_LEVEL: logLevelSchema(),
 });
 

@@ -1,4 +1,5 @@
 import { createSandbox, type KpnSandbox, parseSandboxEnv } from "@sms-relay/kpn-sandbox";
+import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import type { Logger } from "pino";
 
 /** The in-process KPN sandbox of sandbox mode. */
@@ -26,7 +27,8 @@ export async function startStackSandbox(options: {
 }): Promise<StackSandbox> {
   const env = parseSandboxEnv(options.variables);
   const { port, host, logLevel: _logLevel, ...sandboxOptions } = env;
-  const maxContentLength = env.maxContentLength ?? options.maxContentLength ?? 1000;
+  const maxContentLength =
+    env.maxContentLength ?? options.maxContentLength ?? PRODUCER_DEFAULTS.maxContentLength;
   const clientId = env.clientId ?? "sandbox";
   const clientSecret = env.clientSecret ?? "sandbox";
   const build = (): KpnSandbox =>

@@ -1,4 +1,5 @@
 import { parseDashboardEnv, startDashboard } from "@sms-relay/dashboard";
+import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import { parseWorkerEnv, startWorker } from "@sms-relay/worker";
 import type { Logger } from "pino";
 import { resolveDashboardCredentials } from "./dashboard-credentials.js";
@@ -89,7 +90,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     };
     if (env.kpnCredentials) {
       logger.info(
-        { kpn: env.variables.KPN_BASE_URL ?? "https://api-prd.kpn.com" },
+        { kpn: env.variables.KPN_BASE_URL ?? PRODUCER_DEFAULTS.kpnBaseUrl },
         "kpn: sending through the real KPN API (KPN_CLIENT_ID and KPN_CLIENT_SECRET are set)",
       );
     } else {
@@ -142,7 +143,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     );
     return {
       redisUrl: redis.url,
-      kpnBaseUrl: workerVariables.KPN_BASE_URL ?? "https://api-prd.kpn.com",
+      kpnBaseUrl: workerVariables.KPN_BASE_URL ?? PRODUCER_DEFAULTS.kpnBaseUrl,
       sandbox: sandbox !== undefined,
       dashboardUrl: dashboard.url,
       healthUrl: worker.healthUrl,

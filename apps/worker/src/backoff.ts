@@ -1,3 +1,4 @@
+import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import type { MinimalJob } from "bullmq";
 import { retryAfterMsOf } from "./errors.js";
 
@@ -20,7 +21,11 @@ export interface BackoffOptions {
  * but never shorter than a Retry-After the API sent.
  */
 export function computeBackoffMs(attempt: number, options: BackoffOptions = {}): number {
-  const { baseMs = 2000, maxMs = 600_000, random = Math.random } = options;
+  const {
+    baseMs = PRODUCER_DEFAULTS.backoffMs,
+    maxMs = PRODUCER_DEFAULTS.backoffMaxMs,
+    random = Math.random,
+  } = options;
   const exponent = Math.max(0, Math.min(attempt - 1, 40));
   const ceiling = Math.min(maxMs, baseMs * 2 ** exponent);
   return Math.floor(random() * ceiling);

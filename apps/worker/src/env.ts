@@ -1,4 +1,4 @@
-import { prefixHasHashTag } from "@sms-relay/producer";
+import { PRODUCER_DEFAULTS as DEFAULTS, prefixHasHashTag } from "@sms-relay/producer";
 import {
   describeEnvIssues,
   flagSchema,
@@ -108,15 +108,15 @@ const required = z.string({ error: "is required" }).min(1, { error: "is required
 export const workerEnvSchema = z.object({
   REDIS_URL: redisUrlSchema(),
   REDIS_CLUSTER: flagSchema(),
-  SMS_QUEUE_PREFIX: queuePrefixSchema(),
-  KPN_BASE_URL: url("https://api-prd.kpn.com", ["https:", "http:"]),
+  SMS_QUEUE_PREFIX: queuePrefixSchema(DEFAULTS.prefix),
+  KPN_BASE_URL: url(DEFAULTS.kpnBaseUrl, ["https:", "http:"]),
   KPN_SEND_PATH: z
     .string()
     .regex(/^\/\S*$/, { error: "must be a path starting with /" })
-    .default("/communication/kpn/sms/send"),
+    .default(DEFAULTS.kpnSendPath),
   KPN_CLIENT_ID: required,
   KPN_CLIENT_SECRET: required,
-  KPN_MAX_CONTENT_LENGTH: integer(1000, 1, 1000),
+  KPN_MAX_CONTENT_LENGTH: integer(DEFAULTS.maxContentLength, 1, 1000),
   KPN_TIMEOUT_MS: integer(10_000, 1),
   // The same rule as the producer's, so a sender one side accepts is never refused by the other.
   SMS_DEFAULT_SENDER: z
@@ -124,14 +124,14 @@ export const workerEnvSchema = z.object({
     .refine(isValidSender, {
       error: "must be 1 to 11 characters of the GSM 03.38 basic set (letters, digits, spaces, …)",
     })
-    .default("SMSRelay"),
-  SMS_MAX_SEGMENTS: integer(10, 1),
+    .default(DEFAULTS.defaultSender),
+  SMS_MAX_SEGMENTS: integer(DEFAULTS.maxSegments, 1),
   WORKER_CONCURRENCY: integer(50, 1, 10_000),
   SMS_RATE_LIMIT_PER_SECOND: integer(0, 0),
-  SMS_MAX_ATTEMPTS: integer(10, 1, 100),
-  SMS_BACKOFF_MS: integer(2000, 1),
-  SMS_BACKOFF_MAX_MS: integer(600_000, 1),
-  SMS_KEEP_COMPLETED_SECONDS: integer(604_800, 1),
+  SMS_MAX_ATTEMPTS: integer(DEFAULTS.maxAttempts, 1, 100),
+  SMS_BACKOFF_MS: integer(DEFAULTS.backoffMs, 1),
+  SMS_BACKOFF_MAX_MS: integer(DEFAULTS.backoffMaxMs, 1),
+  SMS_KEEP_COMPLETED_SECONDS: integer(DEFAULTS.keepCompletedSeconds, 1),
   HEALTH_PORT: integer(9464, 0, 65_535),
   SHUTDOWN_GRACE_MS: integer(25_000, 0),
   LOG_LEVEL: logLevelSchema(),

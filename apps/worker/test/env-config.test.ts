@@ -137,7 +137,7 @@ describe("worker configuration from the environment", () => {
   it.each([
     "http://app:hunter2@redis:6379",
     "redis//app:hunter2@redis:6379",
-    "rediss:/app:hunter2@redis",
+    "tcp://app:hunter2@redis:6379",
   ])("never shows the Redis password of a malformed REDIS_URL %s", (value) => {
     const error = configError({ ...required, REDIS_URL: value });
     expect(error.variables).toEqual(["REDIS_URL"]);

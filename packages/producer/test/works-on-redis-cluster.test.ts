@@ -162,7 +162,7 @@ describe("SmsProducer on a Redis Cluster with prefix {sms}", () => {
     expect(await sms.status("dead-a")).toMatchObject({ state: "dead" });
 
     const redriven = await sms.deadLetters.redrive(["dead-a", "dead-b", "nope"]);
-    expect(redriven).toEqual({ redriven: ["dead-a", "dead-b"], missing: ["nope"] });
+    expect(redriven).toEqual({ redriven: ["dead-a", "dead-b"], inProgress: [], missing: ["nope"] });
     const queued = queue<SmsJobData>(SMS_QUEUE);
     expect((await queued.getJob("dead-a"))?.data.to).toBe("+31612345621");
     const withPart = await queued.getJob("dead-b");

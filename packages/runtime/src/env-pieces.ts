@@ -9,9 +9,8 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 /** Defaults of the variables every app reads. */
 export const COMMON_ENV_DEFAULTS = {
   REDIS_URL: "redis://127.0.0.1:6379",
-  SMS_QUEUE_PREFIX: "bull",
   LOG_LEVEL: "info",
-} as const satisfies { REDIS_URL: string; SMS_QUEUE_PREFIX: string; LOG_LEVEL: LogLevel };
+} as const satisfies { REDIS_URL: string; LOG_LEVEL: LogLevel };
 
 /**
  * The variables of `env` that have a value: empty (or blank) ones count as unset, as a shell's
@@ -44,12 +43,15 @@ export function redisUrlSchema() {
     );
 }
 
-/** A BullMQ key prefix: no `:` and no spaces. */
-export function queuePrefixSchema() {
+/**
+ * A BullMQ key prefix: no `:` and no spaces. Its default is the producer's
+ * (`PRODUCER_DEFAULTS.prefix`), passed in so that it is written in one place.
+ */
+export function queuePrefixSchema(fallback: string) {
   return z
     .string()
     .regex(/^[^:\s]+$/, { error: "must not contain ':' or spaces" })
-    .default(COMMON_ENV_DEFAULTS.SMS_QUEUE_PREFIX);
+    .default(fallback);
 }
 
 /** `LOG_LEVEL`. */
