@@ -12,6 +12,8 @@ export function sharedTestConfig(configUrl: string) {
   const name = basename(dirname(fileURLToPath(configUrl)));
   return {
     include: ["test/**/*.test.ts"],
+    // `pnpm test:fast`: everything but the multi-process reliability runs, for a quick loop.
+    exclude: process.env.SMS_RELAY_TEST_FAST === "1" ? ["test/reliability/**"] : [],
     pool: "forks" as const,
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -2,7 +2,7 @@ import { SMS_JOB_NAME } from "@sms-relay/producer";
 import { waitFor } from "@sms-relay/testing";
 import { describe, expect, it } from "vitest";
 import { MAX_INVALID_FIELD_LENGTH } from "../src/dead-letter.js";
-import { type Stack, useWorkerStack } from "./helpers/stack.js";
+import { type Stack, useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

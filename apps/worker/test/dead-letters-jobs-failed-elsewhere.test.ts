@@ -9,8 +9,8 @@ import { Queue, Worker } from "bullmq";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createDeadLetterAction, createDeadLetterWriter } from "../src/dead-letter.js";
 import { createFailedJobHandler } from "../src/failed-job-handler.js";
-import { smsData } from "./helpers/job-like.js";
-import { captureLogs } from "./helpers/log-capture.js";
+import { smsData } from "./support/job-like.js";
+import { captureLogs } from "./support/log-capture.js";
 
 let redis: TestRedis;
 

@@ -1,6 +1,6 @@
 import { waitFor } from "@sms-relay/testing";
 import { describe, expect, it } from "vitest";
-import { useWorkerStack } from "./helpers/stack.js";
+import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

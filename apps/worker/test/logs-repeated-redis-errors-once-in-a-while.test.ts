@@ -1,7 +1,7 @@
 import { waitFor } from "@sms-relay/testing";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
-import { useWorkerStack } from "./helpers/stack.js";
+import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

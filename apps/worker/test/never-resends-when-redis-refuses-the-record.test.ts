@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { waitFor } from "@sms-relay/testing";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { type SandboxWithClient, startSandbox } from "./helpers/sandbox.js";
-import { useWorkerStack } from "./helpers/stack.js";
+import { type SandboxWithClient, startSandbox } from "./support/sandbox.js";
+import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

@@ -7,9 +7,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createDeadLetterAction } from "../src/dead-letter.js";
 import { MIN_RATE_LIMIT_PAUSE_MS } from "../src/failure-decision.js";
 import { processSms } from "../src/process-sms.js";
-import { makeJob, smsData } from "./helpers/job-like.js";
-import { captureLogs } from "./helpers/log-capture.js";
-import { useWorkerStack } from "./helpers/stack.js";
+import { makeJob, smsData } from "./support/job-like.js";
+import { captureLogs } from "./support/log-capture.js";
+import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

@@ -1,6 +1,6 @@
 import { waitFor } from "@sms-relay/testing";
 import { describe, expect, it } from "vitest";
-import { type Stack, useWorkerStack } from "./helpers/stack.js";
+import { type Stack, useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 

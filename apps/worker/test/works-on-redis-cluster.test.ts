@@ -1,7 +1,7 @@
 import { SMS_QUEUE } from "@sms-relay/producer";
 import { startRedisCluster, type TestRedisCluster, waitFor } from "@sms-relay/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ClusterStack, startClusterStack } from "./helpers/cluster-stack.js";
+import { type ClusterStack, startClusterStack } from "./support/cluster-stack.js";
 
 let cluster: TestRedisCluster;
 let current: ClusterStack | undefined;

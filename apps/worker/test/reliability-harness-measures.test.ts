@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { findLogLeaks } from "../support/log-leaks.js";
-import { readMetric } from "../support/prometheus.js";
-import { busiestWindow, documentIdProblems, readLedger } from "../support/sandbox-ledger.js";
+import { findLogLeaks } from "./support/log-leaks.js";
+import { readMetric } from "./support/prometheus.js";
+import { busiestWindow, documentIdProblems, readLedger } from "./support/sandbox-ledger.js";
 
 // The reliability tests are only as good as their measurements; these pin the measuring tools.
 describe("reliability measurements", () => {

@@ -5,9 +5,9 @@ import { SmsRetryableError } from "../src/errors.js";
 import { createWorkerMetrics } from "../src/metrics.js";
 import { type ProcessSmsDeps, processSms } from "../src/process-sms.js";
 import { createReadiness } from "../src/readiness.js";
-import { makeJob, smsData } from "./helpers/job-like.js";
-import { captureLogs } from "./helpers/log-capture.js";
-import { type SandboxWithClient, startSandbox } from "./helpers/sandbox.js";
+import { makeJob, smsData } from "./support/job-like.js";
+import { captureLogs } from "./support/log-capture.js";
+import { type SandboxWithClient, startSandbox } from "./support/sandbox.js";
 
 let api: SandboxWithClient | undefined;
 
