@@ -1,5 +1,6 @@
 import { parseDashboardEnv, startDashboard } from "@sms-relay/dashboard";
 import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
+import { settleWithin } from "@sms-relay/runtime";
 import { parseWorkerEnv, startWorker } from "@sms-relay/worker";
 import type { Logger } from "pino";
 import { resolveDashboardCredentials } from "./dashboard-credentials.js";
@@ -9,25 +10,6 @@ import { type StackSandbox, startStackSandbox } from "./start-sandbox.js";
 
 /** The longest wait for the dashboard, the sandbox or the Redis child to stop. */
 const PART_CLOSE_MS = 2000;
-
-/** Waits for `promise` at most `ms`: "done", "timeout", or the error's message. */
-async function within(promise: Promise<unknown>, ms: number): Promise<string> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => "done",
-        (error: unknown) => (error instanceof Error ? error.message : String(error)),
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Options of {@link startStack}. */
 export interface StackOptions {
@@ -65,7 +47,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     for (const { name, close, withinMs } of closers.reverse()) {
       // Each part gets its own time, so that one stuck on a Redis that is gone cannot keep the
       // others (and the Redis child) from stopping.
-      const outcome = await within(close(), withinMs);
+      const outcome = await settleWithin(close(), withinMs);
       if (outcome !== "done") {
         const reason = outcome === "timeout" ? `did not stop within ${withinMs} ms` : outcome;
         logger.warn({ part: name, reason }, "close failed");

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createKpnClient } from "@sms-relay/kpn-client";
 import { DEAD_LETTER_QUEUE, SMS_QUEUE } from "@sms-relay/producer";
-import { createLogThrottle } from "@sms-relay/runtime";
+import { createLogThrottle, settleWithin } from "@sms-relay/runtime";
 import { Queue, Worker } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -55,25 +55,6 @@ export interface RunningWorker {
 
 /** The longest wait for each step of closing after the jobs: a Redis that is gone never answers. */
 const CLOSE_STEP_MS = 1000;
-
-/** Waits for `promise` at most `ms`; never rejects. */
-async function within(promise: Promise<unknown>, ms: number): Promise<"done" | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => "done" as const,
-        () => "done" as const,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The maximum number of jobs BullMQ's own limiter would let through: high enough never to bind. */
 const UNBOUNDED_LIMITER_MAX = 1_000_000;
@@ -228,7 +209,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     shutdown.abort();
     const started = Date.now();
     logger.info({ graceMs: config.shutdownGraceMs }, "shutting down: finishing jobs in flight");
-    const outcome = await within(worker.close(), config.shutdownGraceMs);
+    const outcome = await settleWithin(worker.close(), config.shutdownGraceMs);
     if (outcome === "timeout") {
       const inFlight = processor.jobsInFlight;
       logger.warn(
@@ -238,24 +219,27 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           : "the worker did not close within the grace time (is Redis reachable?): disconnecting",
       );
     } else {
-      await within(running, CLOSE_STEP_MS);
+      await settleWithin(running, CLOSE_STEP_MS);
     }
     if (ownsKpnClient) {
       // Closing the client waits for requests in flight; after the grace time, don't wait.
       const closed = kpnClient.close().catch(() => {});
-      if (outcome === "done") await within(closed, CLOSE_STEP_MS);
+      if (outcome === "done") await settleWithin(closed, CLOSE_STEP_MS);
     }
-    await within(health.close(), CLOSE_STEP_MS);
+    await settleWithin(health.close(), CLOSE_STEP_MS);
     // With Redis gone, closing queues and quitting would wait for it forever: each step is bounded.
-    await within(Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]), CLOSE_STEP_MS);
+    await settleWithin(
+      Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]),
+      CLOSE_STEP_MS,
+    );
     if (outcome === "timeout" || connection.status !== "ready") {
-      await within(
+      await settleWithin(
         worker.disconnect().catch(() => {}),
         CLOSE_STEP_MS,
       );
       connection.disconnect();
     } else if (
-      (await within(
+      (await settleWithin(
         connection.quit().catch(() => {}),
         CLOSE_STEP_MS,
       )) === "timeout"

@@ -19,6 +19,7 @@ export { createLogThrottle, type LogThrottleOptions } from "./log-throttle.js";
 export { createLogger, type LoggerOptions, REDACTED_LOG_PATHS } from "./logger.js";
 export { redactUrl } from "./redact-url.js";
 export { findOnPath, pingRedis, redisAnswers } from "./redis-probe.js";
+export { settleWithin } from "./settle-within.js";
 export {
   handleShutdownSignals,
   type ShutdownSignalOptions,
