@@ -39,6 +39,13 @@ export interface DashboardOptions {
    */
   readOnly?: boolean;
   /**
+   * Express's `trust proxy` (`DASHBOARD_TRUST_PROXY`): behind a reverse proxy, which hops to trust
+   * for the client address (`X-Forwarded-For`), so that the password throttle counts clients,
+   * not the proxy. A number of hops, `true`, or addresses/subnets such as `"loopback"`.
+   * @default false
+   */
+  trustProxy?: boolean | number | string;
+  /**
    * Where warnings go (Redis connection errors, clients refused for too many wrong passwords).
    * @default no logging
    */
@@ -121,6 +128,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", options.trustProxy ?? false);
   // Open to probes (container health checks carry no credentials); says nothing but up or down.
   // A cheap read through BullMQ proves that Redis answers.
   app.get("/healthz", async (_req, res) => {

@@ -27,6 +27,12 @@ export interface DashboardConfig {
   prefix: string;
   /** `LOG_LEVEL`. @default "info" */
   logLevel: string;
+  /**
+   * `DASHBOARD_TRUST_PROXY`: Express's `trust proxy` behind a reverse proxy: a number of hops,
+   * `true`/`false`, or comma-separated addresses or subnets (`loopback`, `10.0.0.0/8`).
+   * @default false
+   */
+  trustProxy: boolean | number | string;
 }
 
 /** HTTP basic auth credentials. */
@@ -71,6 +77,14 @@ const schema = z.object({
   REDIS_URL: redisUrlSchema(),
   SMS_QUEUE_PREFIX: queuePrefixSchema(PRODUCER_DEFAULTS.prefix),
   LOG_LEVEL: logLevelSchema(),
+  DASHBOARD_TRUST_PROXY: z
+    .string()
+    .regex(/^[\w.:/, -]+$/, "must be a number of hops, true, false, or addresses/subnets")
+    .default("false")
+    .transform((value): boolean | number | string => {
+      if (value === "true" || value === "false") return value === "true";
+      return /^\d+$/.test(value) ? Number(value) : value;
+    }),
 });
 
 /**
@@ -116,5 +130,6 @@ export function parseDashboardEnv(env: Record<string, string | undefined>): Dash
     redisUrl: values.REDIS_URL,
     prefix: values.SMS_QUEUE_PREFIX,
     logLevel: values.LOG_LEVEL,
+    trustProxy: values.DASHBOARD_TRUST_PROXY,
   };
 }

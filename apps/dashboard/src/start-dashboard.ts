@@ -16,7 +16,8 @@ export interface RunningDashboard {
 export type StartDashboardConfig = Pick<
   DashboardConfig,
   "port" | "host" | "auth" | "readOnly" | "redisUrl" | "prefix"
->;
+> &
+  Partial<Pick<DashboardConfig, "trustProxy">>;
 
 /**
  * Builds the dashboard from a config (see `parseDashboardEnv`) and listens on it. Logs a warning
@@ -36,6 +37,7 @@ export async function startDashboard(
     prefix: config.prefix,
     auth: config.auth,
     readOnly: config.readOnly,
+    trustProxy: config.trustProxy ?? false,
     logger,
   });
   let server: Server;

@@ -13,6 +13,7 @@ describe("parseDashboardEnv", () => {
       redisUrl: "redis://127.0.0.1:6379",
       prefix: "bull",
       logLevel: "info",
+      trustProxy: false,
     });
   });
 
@@ -48,6 +49,17 @@ describe("parseDashboardEnv", () => {
         variable,
         message: expect.stringContaining("DASHBOARD_AUTH=off"),
       }),
+    );
+  });
+
+  it.each([
+    ["1", 1],
+    ["true", true],
+    ["loopback", "loopback"],
+    ["loopback, 10.0.0.0/8", "loopback, 10.0.0.0/8"],
+  ])("reads DASHBOARD_TRUST_PROXY=%s", (value, expected) => {
+    expect(parseDashboardEnv({ ...credentials, DASHBOARD_TRUST_PROXY: value }).trustProxy).toBe(
+      expected,
     );
   });
 

@@ -117,3 +117,37 @@ describe("guessing the dashboard password", () => {
     expect(before + warnings).toBeLessThanOrEqual(20);
   });
 });
+
+describe("guessing the password through a reverse proxy", () => {
+  let redis: TestRedis;
+  let dashboard: Awaited<ReturnType<typeof listenDashboard>>;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    dashboard = await listenDashboard({
+      connection: redis.url,
+      prefix: redis.uniquePrefix("throttle-proxy"),
+      trustProxy: "loopback",
+    });
+  });
+  afterAll(async () => {
+    await dashboard?.close();
+    await redis?.close();
+  });
+
+  const from = (forwardedFor: string, authorization: string) =>
+    fetch(`${dashboard.url}/api/queues`, {
+      headers: { authorization, "x-forwarded-for": forwardedFor },
+    }).then(async (response) => {
+      await response.body?.cancel();
+      return response.status;
+    });
+
+  it("throttles the client named by X-Forwarded-For, not the proxy", async () => {
+    const wrong = basic(USER, "guess-the-password-2");
+    for (let attempt = 0; attempt < 10; attempt += 1) {
+      expect(await from("203.0.113.7", wrong)).toBe(401);
+    }
+    expect(await from("203.0.113.7", authorized.authorization)).toBe(429);
+    expect(await from("198.51.100.4", authorized.authorization)).toBe(200);
+  });
+});
