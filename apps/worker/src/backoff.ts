@@ -36,9 +36,12 @@ export function computeBackoffMs(attempt: number, options: BackoffOptions = {}):
  * `exponential` never reach it; any other custom type gets the same curve rather than failing.
  */
 export function createBackoffStrategy(options: BackoffOptions = {}) {
-  return (attemptsMade: number, _type?: string, error?: Error, _job?: MinimalJob): number => {
-    const delay = computeBackoffMs(attemptsMade, options);
-    const retryAfter = retryAfterMsOf(error) ?? 0;
-    return Math.max(delay, retryAfter);
+  return (attemptsMade: number, _type?: string, error?: Error, job?: MinimalJob): number => {
+    const delay = Math.max(computeBackoffMs(attemptsMade, options), retryAfterMsOf(error) ?? 0);
+    // An SMS that expires before the retry comes back at its expiry, to be dead-lettered then
+    // rather than sit in the delayed set looking alive.
+    const expiresAt = (job?.data as { expiresAt?: unknown } | undefined)?.expiresAt;
+    const left = typeof expiresAt === "string" ? Date.parse(expiresAt) - Date.now() : Number.NaN;
+    return Number.isFinite(left) ? Math.min(delay, Math.max(0, left)) : delay;
   };
 }

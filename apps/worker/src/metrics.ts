@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Why an SMS ended without being sent: the reasons of the dead-letter queue. */
-export type FailureReason = "rejected" | "exhausted" | "invalid";
+export type FailureReason = "rejected" | "exhausted" | "invalid" | "expired";
 
 /** What kind of failure put a job back for another go. */
 export type RetryKind = "transient" | "rate_limited" | "auth" | "redirected";

@@ -61,6 +61,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     throw new UnrecoverableError(message);
   }
 
+  const expiresAt = data.expiresAt === undefined ? undefined : Date.parse(data.expiresAt);
   let progress = furthestProgress(readProgress(job.progress), deps.acceptedParts?.get(jobId));
   const masked = maskMobileNumber(data.to);
   const started = Date.now();
@@ -88,6 +89,9 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
         },
         failureDeps,
       );
+    if (secondsLeft(expiresAt) < 1) {
+      throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
+    }
     if (deps.rateLimiter && deps.kpn.getAccessToken) {
       // A token fetch between taking a rate-limit slot and sending would delay the send and
       // bunch it up with later ones at the API; fetch (or refresh) it first.
@@ -104,12 +108,19 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       if (error instanceof RateLimitWaitAbortedError) throw Worker.RateLimitError();
       throw error;
     }
+    // Checked again at the last moment: the wait for a rate-limit slot may have used it up.
+    const expireInSeconds = secondsLeft(expiresAt);
+    if (expireInSeconds < 1) {
+      await permit?.release().catch(() => {});
+      throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
+    }
     const requestStarted = performance.now();
     let documentId: string;
     try {
       const response = await deps.kpn.send({
         sender,
         messages: chunk.map((content) => ({ content, mobileNumber: data.to })),
+        ...(expiresAt === undefined ? {} : { expireInSeconds }),
       });
       documentId = response.documentId;
     } catch (error) {
@@ -181,6 +192,34 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
   );
   logger.debug({ jobId, content: data.content }, "sms content");
   return result;
+}
+
+/** Whole seconds until `expiresAt` (never rounded up, so no request outlives it); Infinity without. */
+function secondsLeft(expiresAt: number | undefined): number {
+  return expiresAt === undefined
+    ? Number.POSITIVE_INFINITY
+    : Math.floor((expiresAt - Date.now()) / 1000);
+}
+
+/** Dead-letters an SMS whose `expiresAt` has passed (the API is not called) and returns the error to throw. */
+async function giveUpExpired(
+  job: SmsJobLike,
+  deps: ProcessSmsDeps,
+  data: SmsJobData,
+  documentIds: string[],
+  maskedTo: string,
+): Promise<Error> {
+  const message = `expired at ${data.expiresAt} before it could be sent`;
+  await deps.deadLetter({
+    jobId: job.id ?? "unknown",
+    message: data,
+    reason: "expired",
+    error: { message, code: "SMS_EXPIRED" },
+    attemptsMade: job.attemptsMade + 1,
+    documentIds,
+  });
+  deps.logger.debug({ jobId: job.id, to: maskedTo }, "sms expired before it was sent");
+  return new UnrecoverableError(message);
 }
 
 async function giveUpInvalid(

@@ -43,6 +43,7 @@ export {
 export {
   MAX_DELAY_MS,
   MAX_PRIORITY,
+  MAX_TTL_SECONDS,
   type SendSmsInput,
   type SendSmsReceipt,
 } from "./send-input.js";

@@ -22,6 +22,15 @@ export const smsContentSchema = z
     if (problem) context.addIssue({ code: "custom", message: problem });
   });
 
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
 function senderIsValid(value: string): boolean {
   try {
     validateSender(value);
@@ -51,6 +60,14 @@ export const smsJobDataSchema = z.object({
   createdAt: isoDateTime,
   /** The caller's idempotency key, when one was given. */
   idempotencyKey: z.string().min(1).max(200).optional(),
+  /** After this moment the SMS is never sent: the worker dead-letters it as `expired`. */
+  expiresAt: isoDateTime.optional(),
+  /** Where status events of this SMS are POSTed (`http:` or `https:`). */
+  callbackUrl: z
+    .string()
+    .max(2000)
+    .refine(isHttpUrl, "must be an http:// or https:// URL")
+    .optional(),
 });
 /** Data of a job on the `sms` queue. */
 export type SmsJobData = z.infer<typeof smsJobDataSchema>;
@@ -84,11 +101,12 @@ export const smsJobProgressSchema = z.object({
 export type SmsJobProgress = z.infer<typeof smsJobProgressSchema>;
 
 /** Why an SMS was dead-lettered. */
-export const deadLetterReasonSchema = z.enum(["rejected", "exhausted", "invalid"]);
+export const deadLetterReasonSchema = z.enum(["rejected", "exhausted", "invalid", "expired"]);
 /**
  * - `rejected`: the API refused it for good (400, 403, 404, 405, 412, or a validation error).
  * - `exhausted`: retryable failures outlasted the worker's `SMS_MAX_ATTEMPTS`.
  * - `invalid`: the job data itself failed validation in the worker.
+ * - `expired`: its `expiresAt` passed before it could be sent; the API was not called for it.
  */
 export type DeadLetterReason = z.infer<typeof deadLetterReasonSchema>;
 

@@ -56,6 +56,11 @@ export interface SmsProducerOptions {
    * @default 5000
    */
   operationTimeoutMs?: number;
+  /**
+   * `callbackUrl` of sends that name none: where status events are POSTed (`http:` or `https:`).
+   * @default none
+   */
+  defaultCallbackUrl?: string;
 }
 
 /** Options after defaults and validation. */
@@ -68,6 +73,7 @@ export interface ResolvedProducerOptions {
   smartEncoding: boolean;
   connectTimeoutMs: number;
   operationTimeoutMs: number;
+  defaultCallbackUrl?: string;
 }
 
 const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
@@ -83,6 +89,12 @@ const optionsSchema = z.object({
   smartEncoding: z.boolean().optional(),
   connectTimeoutMs: positiveInteger.optional(),
   operationTimeoutMs: positiveInteger.optional(),
+  defaultCallbackUrl: z
+    .string()
+    .refine((value) => /^https?:\/\/\S+$/.test(value) && URL.canParse(value), {
+      error: "must be an http:// or https:// URL",
+    })
+    .optional(),
 });
 
 function describe(value: unknown): string {
@@ -156,5 +168,8 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     smartEncoding: options.smartEncoding ?? PRODUCER_DEFAULTS.smartEncoding,
     connectTimeoutMs: options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs,
     operationTimeoutMs: options.operationTimeoutMs ?? PRODUCER_DEFAULTS.operationTimeoutMs,
+    ...(options.defaultCallbackUrl !== undefined
+      ? { defaultCallbackUrl: options.defaultCallbackUrl }
+      : {}),
   };
 }

@@ -50,6 +50,23 @@ export interface SendSmsInput {
    * @default 0
    */
   priority?: number;
+  /**
+   * Seconds, 1 to 604 800 (a week), after which the SMS is never sent: a one-time code that comes
+   * after a backlog is worse than none. The worker dead-letters it as `expired` without calling
+   * the API, wherever it waited, and each request carries `expirein` (the whole seconds left) so
+   * that the network stops trying too. Counted from the call, not from the end of `delayMs`.
+   * Give this or `expiresAt`, not both.
+   * @default no expiry
+   */
+  ttlSeconds?: number;
+  /** The moment after which the SMS is never sent (see `ttlSeconds`), at most a week ahead. */
+  expiresAt?: Date | string;
+  /**
+   * Where status events of this SMS are POSTed (`sent`, `dead`, `delivery`), signed with the
+   * worker's `SMS_CALLBACK_SECRET`; check them with `verifyCallback`.
+   * @default the producer's `defaultCallbackUrl`, else none
+   */
+  callbackUrl?: string;
 }
 
 /** What `send` tells the caller about an accepted SMS. */
@@ -84,6 +101,9 @@ export const MAX_PRIORITY = 2_097_151;
 /** Longest `delayMs`: one year (365 days). Anything longer is a unit mistake, not a plan. */
 export const MAX_DELAY_MS = 365 * 24 * 60 * 60 * 1000;
 
+/** Longest `ttlSeconds`, and how far ahead `expiresAt` may lie: a week. */
+export const MAX_TTL_SECONDS = 604_800;
+
 const inputSchema = z.object({
   to: z.string({ error: "must be a string" }),
   content: z.string({ error: "must be a string" }).pipe(smsContentSchema),
@@ -106,7 +126,60 @@ const inputSchema = z.object({
     .min(0, `must be 0 to ${MAX_PRIORITY}`)
     .max(MAX_PRIORITY, `must be 0 to ${MAX_PRIORITY}`)
     .optional(),
+  ttlSeconds: z
+    .number({ error: "must be a number" })
+    .int("must be a whole number of seconds")
+    .min(1, `must be 1 to ${MAX_TTL_SECONDS}`)
+    .max(MAX_TTL_SECONDS, `must be 1 to ${MAX_TTL_SECONDS} (a week)`)
+    .optional(),
+  expiresAt: z
+    .union([z.date(), z.string()], { error: "must be a Date or an ISO date-time string" })
+    .optional(),
+  callbackUrl: z.string({ error: "must be a string" }).optional(),
 });
+
+/** When the SMS expires, in epoch ms, from `ttlSeconds` or `expiresAt`; issues go to `issues`. */
+function expiryOf(
+  fields: {
+    ttlSeconds?: number | undefined;
+    expiresAt?: Date | string | undefined;
+    delayMs?: number | undefined;
+  },
+  now: number,
+  issues: Issue[],
+): number | undefined {
+  if (fields.ttlSeconds !== undefined && fields.expiresAt !== undefined) {
+    issues.push(customIssue("expiresAt", "give ttlSeconds or expiresAt, not both"));
+    return undefined;
+  }
+  let at: number | undefined;
+  if (fields.ttlSeconds !== undefined) at = now + fields.ttlSeconds * 1000;
+  if (fields.expiresAt !== undefined) {
+    const raw = fields.expiresAt;
+    at = raw instanceof Date ? raw.getTime() : isoInstant(raw);
+    if (at === undefined || Number.isNaN(at)) {
+      issues.push(customIssue("expiresAt", "must be a valid date (an ISO date-time with offset)"));
+      return undefined;
+    }
+    if (at <= now) {
+      issues.push(customIssue("expiresAt", "must be in the future"));
+      return undefined;
+    }
+    if (at > now + MAX_TTL_SECONDS * 1000) {
+      issues.push(customIssue("expiresAt", "must be at most a week ahead"));
+      return undefined;
+    }
+  }
+  if (at !== undefined && fields.delayMs !== undefined && now + fields.delayMs >= at) {
+    issues.push(customIssue("delayMs", "must end before the SMS expires (ttlSeconds / expiresAt)"));
+    return undefined;
+  }
+  return at;
+}
+
+function isoInstant(value: string): number | undefined {
+  return z.iso.datetime({ offset: true }).safeParse(value).success ? Date.parse(value) : undefined;
+}
 
 type Issue = z.core.$ZodIssue;
 
@@ -179,6 +252,10 @@ export function prepareSend(input: SendSmsInput, options: ResolvedProducerOption
     }
   }
 
+  const now = Date.now();
+  const expiresAt = fields ? expiryOf(fields, now, issues) : undefined;
+  const callbackUrl = fields?.callbackUrl ?? options.defaultCallbackUrl;
+
   if (
     issues.length > 0 ||
     !fields ||
@@ -195,8 +272,10 @@ export function prepareSend(input: SendSmsInput, options: ResolvedProducerOption
     to,
     content,
     sender,
-    createdAt: new Date().toISOString(),
+    createdAt: new Date(now).toISOString(),
     ...(fields.idempotencyKey !== undefined ? { idempotencyKey: fields.idempotencyKey } : {}),
+    ...(expiresAt !== undefined ? { expiresAt: new Date(expiresAt).toISOString() } : {}),
+    ...(callbackUrl !== undefined ? { callbackUrl } : {}),
   };
   // The worker validates again on receive; checking here keeps a bad job from ever being added.
   const checked = smsJobDataSchema.safeParse(data);

@@ -1,6 +1,6 @@
 import type { Job, JobState } from "bullmq";
 import type { DeadLetterEntry } from "./dead-letter-queue.js";
-import { smsJobProgressSchema, smsJobResultSchema } from "./job-schemas.js";
+import { type DeadLetterReason, smsJobProgressSchema, smsJobResultSchema } from "./job-schemas.js";
 
 /**
  * Where an SMS is:
@@ -23,6 +23,8 @@ export interface SmsStatus {
   lastError?: string;
   /** When it was sent (ISO), once `sent`. */
   sentAt?: string;
+  /** Why it will not be sent, once `dead` (from its dead-letter record, while there is one). */
+  deadReason?: DeadLetterReason;
 }
 
 /** Job state as BullMQ reports it, plus "unknown" for a job that vanished meanwhile. */
@@ -56,6 +58,7 @@ export function toSmsStatus(
       documentIds: deadLetter.data.documentIds ?? [],
       attemptsMade: deadLetter.data.attemptsMade ?? 0,
       ...(deadLetter.data.error?.message ? { lastError: deadLetter.data.error.message } : {}),
+      ...(deadLetter.data.reason ? { deadReason: deadLetter.data.reason } : {}),
     };
   }
   const attemptsMade = job.attemptsMade ?? 0;
@@ -97,5 +100,6 @@ function dead(base: Omit<SmsStatus, "state">, deadLetter: DeadLetterEntry | unde
     state: "dead",
     documentIds: recorded && recorded.length > 0 ? recorded : base.documentIds,
     ...(lastError ? { lastError } : {}),
+    ...(deadLetter?.data.reason ? { deadReason: deadLetter.data.reason } : {}),
   };
 }

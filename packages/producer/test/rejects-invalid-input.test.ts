@@ -37,6 +37,36 @@ const cases: Array<{
   { name: "a delay that is not a number", input: { delayMs: "10" }, field: "delayMs" },
   { name: "a negative priority", input: { priority: -1 }, field: "priority" },
   { name: "a priority above 2097151", input: { priority: 2_097_152 }, field: "priority" },
+  { name: "a ttl of 0 seconds", input: { ttlSeconds: 0 }, field: "ttlSeconds" },
+  { name: "a ttl over a week", input: { ttlSeconds: 604_801 }, field: "ttlSeconds" },
+  { name: "a fractional ttl", input: { ttlSeconds: 1.5 }, field: "ttlSeconds" },
+  {
+    name: "both ttlSeconds and expiresAt",
+    input: { ttlSeconds: 60, expiresAt: new Date(Date.now() + 60_000) },
+    field: "expiresAt",
+  },
+  {
+    name: "an expiry in the past",
+    input: { expiresAt: "2020-01-01T00:00:00Z" },
+    field: "expiresAt",
+  },
+  {
+    name: "an expiry over a week ahead",
+    input: { expiresAt: new Date(Date.now() + 8 * 86_400_000) },
+    field: "expiresAt",
+  },
+  { name: "an expiry that is no date", input: { expiresAt: "tomorrow" }, field: "expiresAt" },
+  { name: "a delay past the expiry", input: { ttlSeconds: 10, delayMs: 20_000 }, field: "delayMs" },
+  {
+    name: "a callback URL that is not http",
+    input: { callbackUrl: "ftp://shop.example/x" },
+    field: "callbackUrl",
+  },
+  {
+    name: "a callback URL that is no URL",
+    input: { callbackUrl: "shop.example" },
+    field: "callbackUrl",
+  },
 ];
 
 describe("send rejects bad input and enqueues nothing", () => {
@@ -112,5 +142,23 @@ describe("send rejects bad input and enqueues nothing", () => {
       .send(null as unknown as SendSmsInput)
       .catch((e: unknown) => e)) as SmsValidationError;
     expect(error.code).toBe("SMS_VALIDATION");
+  });
+});
+
+describe("expiry and callbacks", () => {
+  it("stores the expiry as an ISO instant and the callback URL on the job", async () => {
+    const { sms, prefix } = fixture.producer({ defaultCallbackUrl: "https://shop.example/sms" });
+    const before = Date.now();
+    const ttl = await sms.send({ ...valid, ttlSeconds: 300 });
+    const at = new Date(Date.now() + 60_000);
+    const explicit = await sms.send({ ...valid, expiresAt: at, callbackUrl: "http://10.0.0.1/x" });
+    const queue = fixture.queues(prefix).sms;
+    const first = (await queue.getJob(ttl.id))?.data;
+    expect(Date.parse(first?.expiresAt ?? "")).toBeGreaterThanOrEqual(before + 300_000);
+    expect(Date.parse(first?.expiresAt ?? "")).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(first?.callbackUrl).toBe("https://shop.example/sms");
+    const second = (await queue.getJob(explicit.id))?.data;
+    expect(second?.expiresAt).toBe(at.toISOString());
+    expect(second?.callbackUrl).toBe("http://10.0.0.1/x");
   });
 });
