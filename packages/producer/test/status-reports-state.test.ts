@@ -116,6 +116,7 @@ describe("status", () => {
     expect(dead).toEqual({
       id,
       state: "dead",
+      deadReason: "rejected",
       documentIds: ["part-1"],
       attemptsMade: 1,
       lastError: "sender not allowed",
