@@ -9,6 +9,7 @@ describe("parseSandboxEnv", () => {
       clientId: "sandbox",
       clientSecret: "sandbox",
       faults: {},
+      deliveryReports: {},
       logLevel: "info",
     });
   });
@@ -37,6 +38,7 @@ describe("parseSandboxEnv", () => {
       maxContentLength: 160,
       maxMessages: 50,
       faults: { rate429: 0.1, seed: 9 },
+      deliveryReports: { seed: 9 },
       logLevel: "debug",
     });
   });
