@@ -143,7 +143,8 @@ export function createSandbox(options: SandboxOptions = {}): KpnSandbox {
     expireTokens: () => ctx.tokens.expireAll(),
     setDeliveryReports: (next: SandboxDeliveryReports) => reports.setSettings(next),
     deliveryReports: () => reports.settings(),
-    sentReports: (filter) => reports.ledger.list(filter),
+    // Copies: the ledger's entries keep changing while retries run.
+    sentReports: (filter) => structuredClone(reports.ledger.list(filter)),
     reportOutcomes: (filter) => reports.ledger.outcomes(filter),
     deliveryReportStats: () => reports.stats(),
     reportsSettled: (timeoutMs = 10_000) => reports.settled(timeoutMs),
