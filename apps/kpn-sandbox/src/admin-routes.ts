@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { sandboxDeliveryReportsSchema, showDeliveryReports } from "./delivery-settings.js";
 import { describeIssues, sandboxFaultsSchema } from "./faults.js";
 import { methodNotAllowed, notFound, readBody, sendJson } from "./http.js";
-import type { KpnSandbox } from "./types.js";
+import type { KpnSandbox, SentReportFilter } from "./types.js";
 
 /** Prefix of the sandbox's own routes, apart from the API's paths. */
 export const ADMIN_PREFIX = "/_sandbox/";
@@ -33,6 +34,27 @@ function sendPage(
   else sendJson(res, 200, list(since, limit));
 }
 
+/** `?documentId=…&recipient=…` (a recipient in any Dutch spelling; `+` written as `%2B`). */
+function reportFilter(query: string): SentReportFilter {
+  const params = new URLSearchParams(query);
+  const filter: SentReportFilter = {};
+  const documentId = params.get("documentId");
+  const recipient = params.get("recipient");
+  if (documentId !== null) filter.documentId = documentId;
+  if (recipient !== null) filter.recipient = recipient;
+  return filter;
+}
+
+/** Parses a PUT body as JSON, answering 400 itself when it is not. */
+function readJson(res: ServerResponse, body: string | undefined, what: string): unknown {
+  try {
+    return JSON.parse(body ?? "");
+  } catch {
+    badRequest(res, `The body must be a JSON object of ${what}`);
+    return undefined;
+  }
+}
+
 type AdminHandler = (req: IncomingMessage, res: ServerResponse, query: string) => void;
 type AdminRoutes = Record<string, Partial<Record<"GET" | "PUT" | "POST", AdminHandler>>>;
 
@@ -41,6 +63,8 @@ type AdminRoutes = Record<string, Partial<Record<"GET" | "PUT" | "POST", AdminHa
  * - `GET received[?since=N&limit=M]`: accepted sends; `since` is an absolute index
  * - `GET requests[?since=N&limit=M]`: every send attempt
  * - `GET stats`, `POST clear`, `GET|PUT faults`, `POST tokens/expire`, `GET health`
+ * - `GET|PUT delivery-reports`: the delivery report settings (the secret never shown)
+ * - `GET reports[?documentId=…&recipient=…]`, `GET reports/outcomes[?…]`, `GET reports/stats`
  */
 export function createAdminHandler(
   sandbox: KpnSandbox,
@@ -70,16 +94,34 @@ export function createAdminHandler(
       GET: (_req, res) => sendJson(res, 200, sandbox.faults()),
       PUT: (req, res) => readBody(req, (body) => putFaults(res, body)),
     },
+    "delivery-reports": {
+      GET: (_req, res) => sendJson(res, 200, showDeliveryReports(sandbox.deliveryReports())),
+      PUT: (req, res) => readBody(req, (body) => putDeliveryReports(res, body)),
+    },
+    reports: {
+      GET: (_req, res, query) => sendJson(res, 200, sandbox.sentReports(reportFilter(query))),
+    },
+    "reports/outcomes": {
+      GET: (_req, res, query) => sendJson(res, 200, sandbox.reportOutcomes(reportFilter(query))),
+    },
+    "reports/stats": { GET: (_req, res) => sendJson(res, 200, sandbox.deliveryReportStats()) },
   };
 
-  function putFaults(res: ServerResponse, body: string | undefined): void {
-    let json: unknown;
-    try {
-      json = JSON.parse(body ?? "");
-    } catch {
-      badRequest(res, "The body must be a JSON object of faults");
+  function putDeliveryReports(res: ServerResponse, body: string | undefined): void {
+    const json = readJson(res, body, "delivery report settings");
+    if (json === undefined) return;
+    const parsed = sandboxDeliveryReportsSchema.safeParse(json);
+    if (!parsed.success) {
+      badRequest(res, describeIssues(parsed.error));
       return;
     }
+    sandbox.setDeliveryReports(parsed.data);
+    sendJson(res, 200, showDeliveryReports(sandbox.deliveryReports()));
+  }
+
+  function putFaults(res: ServerResponse, body: string | undefined): void {
+    const json = readJson(res, body, "faults");
+    if (json === undefined) return;
     const parsed = sandboxFaultsSchema.safeParse(json);
     if (!parsed.success) {
       badRequest(res, describeIssues(parsed.error));

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { Logger } from "pino";
+import type { DeliveryReporter } from "./delivery-reporter.js";
 import type { Recorder } from "./recorder.js";
 import type { TokenStore } from "./tokens.js";
 import type { ResolvedSandboxFaults } from "./types.js";
@@ -13,6 +14,8 @@ export interface SandboxContext {
   readonly logger: Logger;
   readonly tokens: TokenStore;
   readonly recorder: Recorder;
+  /** Plans, sends and retries the delivery reports of accepted sends. */
+  readonly reports: DeliveryReporter;
   /** Replaced as a whole by `setFaults`, so handlers read it once per request. */
   faults: ResolvedSandboxFaults;
   /** Draws for send faults, latency jitter and Retry-After: three per send, always. */

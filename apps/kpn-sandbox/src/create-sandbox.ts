@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { z } from "zod";
 import { ADMIN_PREFIX, createAdminHandler } from "./admin-routes.js";
 import type { SandboxContext } from "./context.js";
+import { createDeliveryReporter } from "./delivery-reporter.js";
 import { SandboxOptionsError } from "./errors.js";
 import { describeIssues, resolveFaults } from "./faults.js";
 import { notFound } from "./http.js";
@@ -12,7 +13,7 @@ import { Recorder } from "./recorder.js";
 import { createSendHandler, SEND_PATHS } from "./send-route.js";
 import { handleTokenRequest, TOKEN_PATH } from "./token-route.js";
 import { createTokenStore } from "./tokens.js";
-import type { KpnSandbox, SandboxFaults, SandboxOptions } from "./types.js";
+import type { KpnSandbox, SandboxDeliveryReports, SandboxFaults, SandboxOptions } from "./types.js";
 
 /** Defaults of {@link SandboxOptions}. */
 export const DEFAULT_SANDBOX_OPTIONS = {
@@ -37,8 +38,9 @@ const TOKEN_STREAM = 0x9e3779b9;
 
 /**
  * Creates a stand-in for the KPN SMS API (token endpoint, both send paths, admin routes under
- * `/_sandbox/`). Call `listen()` to start it.
- * @throws SandboxOptionsError (`SANDBOX_INVALID_OPTIONS` / `SANDBOX_INVALID_FAULTS`)
+ * `/_sandbox/`, signed delivery reports to each send's `webhook_url`). Call `listen()` to start it.
+ * @throws SandboxOptionsError (`SANDBOX_INVALID_OPTIONS` / `SANDBOX_INVALID_FAULTS` /
+ * `SANDBOX_INVALID_DELIVERY_REPORTS`)
  * @example
  * const sandbox = createSandbox({ faults: { rate429: 0.2, seed: 7 } });
  * const { url } = await sandbox.listen();
@@ -57,14 +59,21 @@ export function createSandbox(options: SandboxOptions = {}): KpnSandbox {
   }
   const settings = { ...DEFAULT_SANDBOX_OPTIONS, ...stripUndefined(checked.data) };
   const faults = resolveFaults(options.faults);
+  const logger = options.logger ?? pino({ level: "silent" });
+  const reports = createDeliveryReporter({
+    settings: options.deliveryReports,
+    logger,
+    maxRecorded: settings.maxRecorded,
+  });
   const ctx: SandboxContext = {
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     maxContentLength: settings.maxContentLength,
     maxMessages: settings.maxMessages,
-    logger: options.logger ?? pino({ level: "silent" }),
+    logger,
     tokens: createTokenStore(),
     recorder: new Recorder(settings.maxRecorded),
+    reports,
     faults,
     sendRandom: createPrng(faults.seed),
     tokenRandom: createPrng(faults.seed ^ TOKEN_STREAM),
@@ -120,7 +129,10 @@ export function createSandbox(options: SandboxOptions = {}): KpnSandbox {
     received: () => ctx.recorder.received.slice(),
     requests: () => ctx.recorder.requests.slice(),
     stats: () => ctx.recorder.stats(),
-    clear: () => ctx.recorder.clear(),
+    clear() {
+      ctx.recorder.clear();
+      reports.ledger.clear();
+    },
     setFaults(next: SandboxFaults) {
       const resolved = resolveFaults(next);
       ctx.faults = resolved;
@@ -129,8 +141,16 @@ export function createSandbox(options: SandboxOptions = {}): KpnSandbox {
     },
     faults: () => ({ ...ctx.faults }),
     expireTokens: () => ctx.tokens.expireAll(),
+    setDeliveryReports: (next: SandboxDeliveryReports) => reports.setSettings(next),
+    deliveryReports: () => reports.settings(),
+    // Copies: the ledger's entries keep changing while retries run.
+    sentReports: (filter) => structuredClone(reports.ledger.list(filter)),
+    reportOutcomes: (filter) => reports.ledger.outcomes(filter),
+    deliveryReportStats: () => reports.stats(),
+    reportsSettled: (timeoutMs = 10_000) => reports.settled(timeoutMs),
     close() {
       ctx.closing = true;
+      reports.stop();
       for (const timer of ctx.timers) clearTimeout(timer);
       ctx.timers.clear();
       for (const socket of ctx.hanging) socket.destroy();

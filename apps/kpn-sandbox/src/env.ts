@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { sandboxDeliveryReportsSchema } from "./delivery-settings.js";
 import { SandboxOptionsError } from "./errors.js";
 import { describeIssues, sandboxFaultsSchema } from "./faults.js";
-import type { SandboxFaults, SandboxOptions } from "./types.js";
+import type { SandboxDeliveryReports, SandboxFaults, SandboxOptions } from "./types.js";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -22,6 +23,21 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+const decimal = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?$/, "must be a number such as 0.25")
+  .transform(Number);
+
+/** The variables that set one delivery report setting each, over `SANDBOX_DLR`. */
+const DLR_VARIABLES = {
+  SANDBOX_WEBHOOK_KEY_ID: "keyId",
+  SANDBOX_WEBHOOK_SECRET: "secret",
+  SANDBOX_DLR_DELAY_MS: "delayMs",
+  SANDBOX_DLR_TIME_SCALE: "timeScale",
+  SANDBOX_DLR_FAILED_SHARE: "failedShare",
+  SANDBOX_DLR_EXPIRED_SHARE: "expiredShare",
+} as const satisfies Record<string, keyof SandboxDeliveryReports>;
+
 const envSchema = z.object({
   SANDBOX_PORT: integer(0, 65_535).default(8085),
   SANDBOX_HOST: z.string().min(1).default("127.0.0.1"),
@@ -35,6 +51,13 @@ const envSchema = z.object({
     .regex(/^-?\d+$/, "must be a whole number")
     .transform(Number)
     .optional(),
+  SANDBOX_DLR: z.string().optional(),
+  SANDBOX_WEBHOOK_KEY_ID: z.string().min(1).optional(),
+  SANDBOX_WEBHOOK_SECRET: z.string().min(1).optional(),
+  SANDBOX_DLR_DELAY_MS: integer(0, 3_600_000).optional(),
+  SANDBOX_DLR_TIME_SCALE: decimal.optional(),
+  SANDBOX_DLR_FAILED_SHARE: decimal.optional(),
+  SANDBOX_DLR_EXPIRED_SHARE: decimal.optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
@@ -57,11 +80,48 @@ function parseFaults(raw: string | undefined): SandboxFaults {
   return parsed.data;
 }
 
+function parseDeliveryReports(
+  values: z.infer<typeof envSchema>,
+  seed: number | undefined,
+): SandboxDeliveryReports {
+  let json: Record<string, unknown> = {};
+  if (values.SANDBOX_DLR !== undefined) {
+    try {
+      json = JSON.parse(values.SANDBOX_DLR);
+    } catch (error) {
+      throw invalid("SANDBOX_DLR", "not valid JSON", error);
+    }
+    if (typeof json !== "object" || json === null || Array.isArray(json)) {
+      throw invalid("SANDBOX_DLR", "must be a JSON object of delivery report settings");
+    }
+  }
+  const merged: Record<string, unknown> = { ...json };
+  if (seed !== undefined) merged.seed = seed;
+  const fieldVariables = new Map<string, string>();
+  for (const [variable, field] of Object.entries(DLR_VARIABLES)) {
+    const value = values[variable as keyof typeof DLR_VARIABLES];
+    if (value === undefined) continue;
+    merged[field] = value;
+    fieldVariables.set(field, variable);
+  }
+  const parsed = sandboxDeliveryReportsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const field = String(parsed.error.issues[0]?.path[0] ?? "");
+    const variable = fieldVariables.get(field) ?? "SANDBOX_DLR";
+    throw invalid(variable, describeIssues(parsed.error), parsed.error);
+  }
+  return parsed.data;
+}
+
 /**
  * Reads the sandbox's configuration: `SANDBOX_PORT` (8085), `SANDBOX_HOST` (127.0.0.1),
  * `SANDBOX_CLIENT_ID` / `SANDBOX_CLIENT_SECRET` (sandbox / sandbox),
  * `SANDBOX_MAX_CONTENT_LENGTH` (1000), `SANDBOX_MAX_MESSAGES` (200), `SANDBOX_FAULTS` (JSON of
- * {@link SandboxFaults}), `SANDBOX_SEED` (overrides the faults' seed), `LOG_LEVEL` (info).
+ * {@link SandboxFaults}), `SANDBOX_SEED` (overrides the seeds of faults and delivery reports),
+ * `SANDBOX_DLR` (JSON of {@link SandboxDeliveryReports}), over which `SANDBOX_WEBHOOK_KEY_ID`
+ * (sandbox-key), `SANDBOX_WEBHOOK_SECRET` (sandbox-webhook-secret), `SANDBOX_DLR_DELAY_MS` (0),
+ * `SANDBOX_DLR_TIME_SCALE` (1), `SANDBOX_DLR_FAILED_SHARE` (0) and `SANDBOX_DLR_EXPIRED_SHARE`
+ * (0) win, and `LOG_LEVEL` (info).
  * Empty values count as unset.
  * @throws SandboxOptionsError (`code: "SANDBOX_INVALID_ENV"`) whose message names the variable.
  */
@@ -87,6 +147,7 @@ export function parseSandboxEnv(env: NodeJS.ProcessEnv): SandboxEnv {
     clientId: values.SANDBOX_CLIENT_ID,
     clientSecret: values.SANDBOX_CLIENT_SECRET,
     faults,
+    deliveryReports: parseDeliveryReports(values, values.SANDBOX_SEED),
     logLevel: values.LOG_LEVEL,
   };
   if (values.SANDBOX_MAX_CONTENT_LENGTH !== undefined) {

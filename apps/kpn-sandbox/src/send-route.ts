@@ -174,6 +174,8 @@ export function createSendHandler(ctx: SandboxContext) {
     if (send.webhookUrl !== undefined) received.webhookUrl = send.webhookUrl;
     if (send.expirein !== undefined) received.expirein = send.expirein;
     ctx.recorder.accept(received);
+    // Also after an "after accept" fault: the SMS went out, so KPN reports on it.
+    ctx.reports.reportOn(received);
     if (ctx.logger.isLevelEnabled("debug")) {
       ctx.logger.debug(
         {

@@ -1,12 +1,7 @@
+import { maskMobileNumber } from "./mask.js";
+import { MOBILE_NUMBER, splitRecipients } from "./recipients.js";
 import type { ReceivedMessage } from "./types.js";
 
-/**
- * Dutch mobile numbers in the three documented forms (`06…`, `+316…`, `00316…`): the 06 range
- * with 8 digits after the 6, or the 097 machine-to-machine range with 9 digits after the 97.
- * 060, 067 and 069 are not valid mobile ranges. Spaces and dashes are refused on purpose: the
- * client is expected to normalise numbers, and the sandbox exists to catch it when it does not.
- */
-const MOBILE_NUMBER = /^(?:0|\+31|0031)(?:6[1-68]\d{7}|97\d{9})$/;
 const NUMERIC = /^\d+$/;
 const MAX_SENDER_LENGTH = 11;
 
@@ -28,6 +23,7 @@ export interface SendValidationError {
 /** Limits a send is checked against. */
 export interface SendLimits {
   maxContentLength: number;
+  /** Most messages × recipients. */
   maxMessages: number;
 }
 
@@ -59,7 +55,7 @@ function checkMessage(
   message: unknown,
   index: number,
   limits: SendLimits,
-): { error: SendValidationError } | { message: ReceivedMessage } {
+): { error: SendValidationError } | { message: ReceivedMessage; recipients: number } {
   const at = `messages[${index}]`;
   if (!isRecord(message)) {
     return fail("INVALID_MESSAGE", "Each message must be an object", at);
@@ -78,14 +74,26 @@ function checkMessage(
   if (typeof mobileNumber !== "string" || mobileNumber.length === 0) {
     return fail("MISSING_MOBILE_NUMBER", "mobile_number is required", `${at}.mobile_number`);
   }
-  if (!MOBILE_NUMBER.test(mobileNumber)) {
+  const recipients = splitRecipients(mobileNumber);
+  if (recipients.length === 1 && !MOBILE_NUMBER.test(mobileNumber)) {
     return fail(
       "INVALID_MOBILE_NUMBER",
       "mobile_number must be a Dutch mobile number (06…, +316…, 00316… or the 097 range)",
       `${at}.mobile_number`,
     );
   }
-  return { message: { content, mobileNumber } };
+  for (let position = 0; position < recipients.length; position++) {
+    const recipient = recipients[position] ?? "";
+    if (MOBILE_NUMBER.test(recipient)) continue;
+    // Masked: a client may log this answer, and the position already names the number.
+    const shown = recipient === "" ? "an empty entry" : `"${maskMobileNumber(recipient)}"`;
+    return fail(
+      "INVALID_MOBILE_NUMBER",
+      `mobile_number entry ${position + 1} of ${recipients.length} (${shown}) must be a Dutch mobile number (06…, +316…, 00316… or the 097 range)`,
+      `${at}.mobile_number[${position}]`,
+    );
+  }
+  return { message: { content, mobileNumber }, recipients: recipients.length };
 }
 
 /**
@@ -115,10 +123,19 @@ export function validateSend(
     );
   }
   const checked: ReceivedMessage[] = [];
+  let recipients = 0;
   for (let index = 0; index < messages.length; index++) {
     const result = checkMessage(messages[index], index, limits);
     if ("error" in result) return result;
     checked.push(result.message);
+    recipients += result.recipients;
+    if (recipients > limits.maxMessages) {
+      return fail(
+        "TOO_MANY_RECIPIENTS",
+        `At most ${limits.maxMessages} messages × recipients per request (more by messages[${index}])`,
+        `messages[${index}].mobile_number`,
+      );
+    }
   }
   if (typeof sender !== "string" || sender.length === 0 || sender.length > MAX_SENDER_LENGTH) {
     return fail(
