@@ -132,6 +132,7 @@ describe("status", () => {
     expect(await sms.status(id)).toEqual({
       id,
       state: "dead",
+      deadReason: "rejected",
       documentIds: [],
       attemptsMade: 1,
       lastError: "number blocked",
