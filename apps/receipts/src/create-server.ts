@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { deliveryStateOfKpnStatus, recordDeliveryReports } from "@sms-relay/producer";
+import {
+  deliveryStateOfKpnStatus,
+  PRODUCER_DEFAULTS,
+  recordDeliveryReports,
+} from "@sms-relay/producer";
 import { createLogThrottle } from "@sms-relay/runtime";
 import { maskMobileNumber } from "@sms-relay/sms";
 import type { Cluster, Redis } from "ioredis";
@@ -62,7 +66,7 @@ function header(request: IncomingMessage, name: string): string | undefined {
  */
 export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsServer {
   const { redis, keys, logger } = options;
-  const prefix = options.prefix ?? "bull";
+  const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
   const metrics = options.metrics ?? createReceiptsMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const throttle = createLogThrottle({ intervalMs: 10_000 });

@@ -85,6 +85,13 @@ describe("a signed delivery report", () => {
     });
   });
 
+  it("stores the usable reports of an array and skips the others", async () => {
+    const reference = await h.sentSms({ [TO]: "job-mixed" });
+    const response = await h.post(reference, [{ Status: 1 }, kpnReport({ Status: 1 }), "junk"]);
+    expect(response.status).toBe(204);
+    expect((await readDelivery(h.client(), h.prefix, "job-mixed")).state).toBe("delivered");
+  });
+
   it("records the time from send to final report when the reference carries sentAt", async () => {
     const reference = await h.sentSms({ [TO]: "job-timed" }, { sentAt: String(AT * 1000 - 7000) });
     const before = await metricValue(h.url(), "sms_dlr_final_report_seconds_count");
