@@ -8,6 +8,31 @@ export {
   type RedriveResult,
 } from "./dead-letter-queue.js";
 export { PRODUCER_DEFAULTS, type SmsRelayDefaults } from "./defaults.js";
+export {
+  DELIVERY_REFERENCE_LENGTH,
+  DELIVERY_UNMATCHED_LIMIT,
+  type DeliveryKeys,
+  deliveryKeys,
+  isDeliveryReference,
+  newDeliveryReference,
+} from "./delivery-keys.js";
+export { readDelivery } from "./delivery-read.js";
+export {
+  type DeliveryReport,
+  DeliveryReportError,
+  type DeliveryReportOutcome,
+  deliveryReportHash,
+  type RecordDeliveryReportsOptions,
+  recordDeliveryReports,
+} from "./delivery-reports.js";
+export {
+  combineDeliveryStates,
+  deliveryStateOfKpnStatus,
+  isFinalDeliveryState,
+  type ReportedDeliveryState,
+  type SmsDelivery,
+  type SmsDeliveryState,
+} from "./delivery-state.js";
 export { SmsProducerError, type SmsProducerErrorCode, SmsValidationError } from "./errors.js";
 export { formatZodIssues, type SmsValidationIssue } from "./format-zod-issues.js";
 export {

@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  deliveryStateOfKpnStatus,
+  PRODUCER_DEFAULTS,
+  recordDeliveryReports,
+} from "@sms-relay/producer";
+import { createLogThrottle } from "@sms-relay/runtime";
+import { maskMobileNumber } from "@sms-relay/sms";
+import type { Cluster, Redis } from "ioredis";
+import type { Logger } from "pino";
+import { createReceiptsMetrics, type ReceiptsMetrics, type RefusalCause } from "./metrics.js";
+import { parseDeliveryReports, ReportBodyError } from "./parse-reports.js";
+import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
+import { signatureMatches, type WebhookKey } from "./webhook-keys.js";
+
+/** Options of {@link createReceiptsServer}. */
+export interface ReceiptsServerOptions {
+  /** Where reports are recorded; not closed by the server. */
+  redis: Redis | Cluster;
+  /** BullMQ prefix of the worker's queues. @default "bull" */
+  prefix?: string;
+  /** Accepted signing keys; `false` accepts unsigned reports (`RECEIPTS_VERIFY=off`). */
+  keys: readonly WebhookKey[] | false;
+  logger: Logger;
+  /** @default new metrics on a new registry */
+  metrics?: ReceiptsMetrics;
+  /** Largest body accepted, in bytes. @default 1048576 (1 MiB) */
+  maxBodyBytes?: number;
+}
+
+/** The receipts HTTP server, built but not yet listening. */
+export interface ReceiptsServer {
+  readonly server: Server;
+  readonly metrics: ReceiptsMetrics;
+  /** Starts listening (port 0 picks a free one); resolves to the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops listening and ends open connections. */
+  close(): Promise<void>;
+}
+
+const DLR_PATH = /^\/kpn\/dlr\/([A-Za-z0-9_-]{1,128})\/?$/;
+
+function answer(response: ServerResponse, status: number, body?: unknown): void {
+  if (body === undefined) {
+    response.writeHead(status).end();
+    return;
+  }
+  response.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  response.end(JSON.stringify(body));
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * `POST /kpn/dlr/:reference` (KPN's delivery-report webhook), `GET /healthz`, `GET /readyz`
+ * (503 while Redis is unreachable) and `GET /metrics`. A report is answered 204 only once it is
+ * in Redis; 401 (signature), 400 (no usable report) and 413 (over 1 MiB) store nothing; a Redis
+ * failure answers 503 so that KPN retries.
+ */
+export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsServer {
+  const { redis, keys, logger } = options;
+  const prefix = options.prefix ?? PRODUCER_DEFAULTS.prefix;
+  const metrics = options.metrics ?? createReceiptsMetrics();
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const throttle = createLogThrottle({ intervalMs: 10_000 });
+
+  function refuse(response: ServerResponse, status: number, cause: RefusalCause, reason: string) {
+    metrics.refused.inc({ cause });
+    throttle(`refused-${cause}`, (suppressed) =>
+      logger.warn({ cause, status, suppressed }, `delivery report refused: ${reason}`),
+    );
+    // Close the connection after a refusal of the size, since the rest of that body is not read.
+    if (cause === "size") response.setHeader("connection", "close");
+    answer(response, status, { code: `RECEIPTS_REFUSED_${cause.toUpperCase()}`, error: reason });
+  }
+
+  async function receive(request: IncomingMessage, response: ServerResponse, reference: string) {
+    let body: Buffer;
+    try {
+      body = await readBody(request, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        refuse(response, 413, "size", `body over ${maxBodyBytes} bytes`);
+      } else {
+        response.destroy();
+      }
+      return;
+    }
+    if (
+      keys !== false &&
+      !signatureMatches(
+        keys,
+        header(request, "x-kpn-webhook-key-id"),
+        header(request, "x-kpn-webhook-signature"),
+        body,
+      )
+    ) {
+      refuse(response, 401, "signature", "missing or wrong X-KPN-Webhook-Signature");
+      return;
+    }
+    let parsed: ReturnType<typeof parseDeliveryReports>;
+    try {
+      parsed = parseDeliveryReports(body);
+    } catch (error) {
+      if (!(error instanceof ReportBodyError)) throw error;
+      refuse(response, 400, "body", error.message);
+      return;
+    }
+    if (parsed.skipped.length > 0) {
+      logger.warn({ reference, skipped: parsed.skipped }, "delivery reports skipped");
+    }
+    let outcomes: Awaited<ReturnType<typeof recordDeliveryReports>>;
+    try {
+      outcomes = await recordDeliveryReports(redis, prefix, reference, parsed.reports);
+    } catch (error) {
+      throttle("redis", (suppressed) =>
+        logger.error(
+          { err: { message: (error as Error).message }, suppressed },
+          "delivery reports not stored: Redis failed (answered 503, KPN retries)",
+        ),
+      );
+      answer(response, 503, { code: "RECEIPTS_UNAVAILABLE", error: "reports not stored" });
+      return;
+    }
+    for (const [index, outcome] of outcomes.entries()) {
+      const report = parsed.reports[index]!;
+      if (outcome.result === "duplicate") {
+        metrics.duplicates.inc();
+        continue;
+      }
+      metrics.reports.inc({ status: deliveryStateOfKpnStatus(report.status) ?? "unknown" });
+      if (outcome.result === "unmatched") {
+        metrics.unmatched.inc();
+        logger.info(
+          { reference, to: maskMobileNumber(report.recipient), status: report.status },
+          "delivery report matches no SMS",
+        );
+        continue;
+      }
+      if (
+        outcome.result === "stored" &&
+        outcome.becameFinal &&
+        outcome.sentAt !== undefined &&
+        report.statusDateTime !== undefined
+      ) {
+        const seconds = (report.statusDateTime - outcome.sentAt) / 1000;
+        if (seconds >= 0) metrics.finalReportSeconds.observe(seconds);
+      }
+      logger.debug(
+        {
+          reference,
+          jobId: outcome.jobId,
+          to: maskMobileNumber(report.recipient),
+          state: outcome.state,
+        },
+        "delivery report recorded",
+      );
+    }
+    answer(response, 204);
+  }
+
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const dlr = DLR_PATH.exec(path);
+    if (dlr) {
+      if (request.method !== "POST") {
+        answer(response, 405, { code: "RECEIPTS_METHOD", error: "use POST" });
+        return;
+      }
+      receive(request, response, dlr[1]!).catch((error: unknown) => {
+        logger.error({ err: { message: String(error) } }, "delivery report handling failed");
+        if (!response.headersSent) answer(response, 500, { code: "RECEIPTS_INTERNAL" });
+      });
+      return;
+    }
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      answer(response, 404, { code: "RECEIPTS_NOT_FOUND" });
+      return;
+    }
+    if (path === "/healthz") {
+      answer(response, 200, { status: "ok" });
+    } else if (path === "/readyz") {
+      if (redis.status === "ready") answer(response, 200, { status: "ready" });
+      else answer(response, 503, { status: "not_ready", reason: "redis_disconnected" });
+    } else if (path === "/metrics") {
+      metrics.registry.metrics().then(
+        (text) => {
+          response.writeHead(200, { "content-type": metrics.registry.contentType });
+          response.end(text);
+        },
+        (error: unknown) => answer(response, 500, { status: "error", message: String(error) }),
+      );
+    } else {
+      answer(response, 404, { code: "RECEIPTS_NOT_FOUND" });
+    }
+  });
+  // It faces the internet: a client that trickles its body does not hold a socket for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5000;
+
+  return {
+    server,
+    metrics,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const { port: bound } = server.address() as AddressInfo;
+          const shown =
+            !host || host === "0.0.0.0" || host === "::"
+              ? "127.0.0.1"
+              : host.includes(":")
+                ? `[${host}]`
+                : host;
+          resolve(`http://${shown}:${bound}`);
+        });
+      });
+    },
+    close() {
+      return new Promise((resolve) => {
+        if (!server.listening) {
+          resolve();
+          return;
+        }
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
