@@ -54,6 +54,11 @@ export interface WorkerConfig {
   healthPort: number;
   /** `SHUTDOWN_GRACE_MS`: time in-flight jobs get to finish on SIGTERM/SIGINT. @default 25000 */
   shutdownGraceMs: number;
+  /**
+   * `SMS_DLR_URL`: base URL at which KPN reaches the receipts app (`https://…/kpn/dlr`); each
+   * request then carries `webhook_url` = this + `/` + a reference. @default none: no reports
+   */
+  dlrUrl?: string;
   /** `LOG_LEVEL`: pino level. @default "info" */
   logLevel: LogLevel;
 }
@@ -135,6 +140,12 @@ export const workerEnvSchema = z.object({
   HEALTH_PORT: integer(9464, 0, 65_535),
   SHUTDOWN_GRACE_MS: integer(25_000, 0),
   LOG_LEVEL: logLevelSchema(),
+  SMS_DLR_URL: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+      error: "must be a URL starting with https:// or http://",
+    })
+    .optional(),
 });
 
 /**
@@ -193,6 +204,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     healthPort: e.HEALTH_PORT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
+    ...(e.SMS_DLR_URL ? { dlrUrl: e.SMS_DLR_URL } : {}),
   };
 }
 

@@ -114,6 +114,15 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       await permit?.release().catch(() => {});
       throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
     }
+    let webhookUrl: string | undefined;
+    if (deps.deliveryReferences) {
+      try {
+        webhookUrl = await deps.deliveryReferences.register(new Map([[data.to, jobId]]));
+      } catch (error) {
+        await permit?.release().catch(() => {});
+        throw await failure(error);
+      }
+    }
     const requestStarted = performance.now();
     let documentId: string;
     try {
@@ -121,6 +130,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
         sender,
         messages: chunk.map((content) => ({ content, mobileNumber: data.to })),
         ...(expiresAt === undefined ? {} : { expireInSeconds }),
+        ...(webhookUrl === undefined ? {} : { webhookUrl }),
       });
       documentId = response.documentId;
     } catch (error) {

@@ -2,6 +2,7 @@ import type { SmsJobProgress } from "@sms-relay/producer";
 import type { Logger } from "pino";
 import type { AcceptedParts } from "./accepted-parts.js";
 import type { DeadLetterAction } from "./dead-letter.js";
+import type { DeliveryReferences } from "./delivery-references.js";
 import type { WorkerConfig } from "./env.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limiter.js";
@@ -25,6 +26,8 @@ export interface SmsSender {
   send(request: {
     sender: string;
     messages: { content: string; mobileNumber: string }[];
+    webhookUrl?: string;
+    expireInSeconds?: number;
   }): Promise<{ documentId: string }>;
   /** Fetches (or refreshes) the access token ahead of a rate-limited send. @default not called */
   getAccessToken?(): Promise<string>;
@@ -68,6 +71,8 @@ export interface ProcessSmsDeps {
   acceptedParts?: AcceptedParts;
   /** Aborts waits (rate limiter, a local pause): the job goes back to the queue. */
   signal?: AbortSignal;
+  /** With `SMS_DLR_URL`: names each request so that its delivery reports find the SMS. @default none */
+  deliveryReferences?: DeliveryReferences;
   /** Delays of the tries to record a document id. @default see recordProgress */
   recordDelaysMs?: readonly number[];
 }

@@ -9,6 +9,7 @@ import type { Registry } from "prom-client";
 import { createAcceptedParts } from "./accepted-parts.js";
 import { createBackoffStrategy } from "./backoff.js";
 import { createDeadLetterAction, createDeadLetterWriter } from "./dead-letter.js";
+import { createDeliveryReferences } from "./delivery-references.js";
 import { redactWorkerConfig, type WorkerConfig } from "./env.js";
 import { createFailedJobHandler } from "./failed-job-handler.js";
 import { createHealthServer } from "./health-server.js";
@@ -125,6 +126,14 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     metrics,
   });
   const acceptedParts = createAcceptedParts();
+  const deliveryReferences = config.dlrUrl
+    ? createDeliveryReferences({
+        redis: connection,
+        prefix: config.queuePrefix,
+        baseUrl: config.dlrUrl,
+        ttlSeconds: config.keepCompletedSeconds,
+      })
+    : undefined;
   const rateLimiter = createRateLimiter({
     redis: connection,
     key: `${config.queuePrefix}:${SMS_QUEUE}:send-window`,
@@ -146,6 +155,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     readiness,
     state,
     acceptedParts,
+    ...(deliveryReferences ? { deliveryReferences } : {}),
     signal: shutdown.signal,
   });
 

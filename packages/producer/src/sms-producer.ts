@@ -2,6 +2,7 @@ import { planMessage } from "@sms-relay/sms";
 import type { Job, JobsOptions, Queue } from "bullmq";
 import { QueueAccess } from "./connection.js";
 import { DeadLetterQueue } from "./dead-letter-queue.js";
+import { readDelivery } from "./delivery-read.js";
 import { SmsValidationError } from "./errors.js";
 import { ADD_TOKEN_OPTION, newAddToken, wasDeduplicated } from "./idempotency.js";
 import { smsJobDataSchema } from "./job-schemas.js";
@@ -117,8 +118,11 @@ export class SmsProducer {
       const state = await this.queue.getJobState(jobId);
       const job = state === "unknown" ? undefined : await this.queue.getJob(jobId);
       const final = !job || state === "failed" || state === "completed";
-      const record = final ? await this.deadLetters.get(jobId) : undefined;
-      return toSmsStatus(jobId, job, job ? state : "unknown", record);
+      const [record, delivery] = await Promise.all([
+        final ? this.deadLetters.get(jobId) : undefined,
+        readDelivery(this.access.client, this.options.prefix, jobId),
+      ]);
+      return { ...toSmsStatus(jobId, job, job ? state : "unknown", record), delivery };
     });
   }
 

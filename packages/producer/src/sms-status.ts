@@ -1,5 +1,6 @@
 import type { Job, JobState } from "bullmq";
 import type { DeadLetterEntry } from "./dead-letter-queue.js";
+import type { SmsDelivery } from "./delivery-state.js";
 import { type DeadLetterReason, smsJobProgressSchema, smsJobResultSchema } from "./job-schemas.js";
 
 /**
@@ -25,7 +26,15 @@ export interface SmsStatus {
   sentAt?: string;
   /** Why it will not be sent, once `dead` (from its dead-letter record, while there is one). */
   deadReason?: DeadLetterReason;
+  /**
+   * What KPN's delivery reports said (with the worker's `SMS_DLR_URL` and the receipts app):
+   * `unknown` until a report came; `pending`, then `delivered`, `failed` or `expired`.
+   */
+  delivery: SmsDelivery;
 }
+
+/** An {@link SmsStatus} before its delivery state is read. */
+export type SmsStatusWithoutDelivery = Omit<SmsStatus, "delivery">;
 
 /** Job state as BullMQ reports it, plus "unknown" for a job that vanished meanwhile. */
 export type BullJobState = JobState | "unknown";
@@ -49,7 +58,7 @@ export function toSmsStatus(
   job: Job | undefined,
   state: BullJobState,
   deadLetter: DeadLetterEntry | undefined,
-): SmsStatus {
+): SmsStatusWithoutDelivery {
   if (!job || state === "unknown") {
     if (!deadLetter) return { id, state: "unknown", documentIds: [], attemptsMade: 0 };
     return {
@@ -92,7 +101,10 @@ export function toSmsStatus(
   }
 }
 
-function dead(base: Omit<SmsStatus, "state">, deadLetter: DeadLetterEntry | undefined): SmsStatus {
+function dead(
+  base: Omit<SmsStatusWithoutDelivery, "state">,
+  deadLetter: DeadLetterEntry | undefined,
+): SmsStatusWithoutDelivery {
   const recorded = deadLetter?.data.documentIds;
   const lastError = base.lastError ?? deadLetter?.data.error?.message;
   return {

@@ -80,6 +80,7 @@ describe("DeadLetterQueue", () => {
       state: "waiting",
       documentIds: [],
       attemptsMade: 0,
+      delivery: { state: "unknown" },
     });
     const job = await fixture.queues(prefix).sms.getJob(id);
     expect(job?.data).toMatchObject({ to: "+31612345678", content: "Hallo!", sender: "MyShop" });

@@ -32,6 +32,7 @@ describe("status", () => {
       state: "waiting",
       documentIds: [],
       attemptsMade: 0,
+      delivery: { state: "unknown" },
     });
   });
 
@@ -54,6 +55,7 @@ describe("status", () => {
       state: "unknown",
       documentIds: [],
       attemptsMade: 0,
+      delivery: { state: "unknown" },
     });
   });
 
@@ -73,7 +75,13 @@ describe("status", () => {
       },
       { timeoutMs: 15_000, description: "active with progress" },
     );
-    expect(active).toEqual({ id, state: "active", documentIds: ["doc-1"], attemptsMade: 0 });
+    expect(active).toEqual({
+      id,
+      state: "active",
+      documentIds: ["doc-1"],
+      attemptsMade: 0,
+      delivery: { state: "unknown" },
+    });
 
     release();
     const sent = await statusOnce(sms, id, "sent");
@@ -100,6 +108,7 @@ describe("status", () => {
       state: "retrying",
       documentIds: [],
       attemptsMade: 1,
+      delivery: { state: "unknown" },
       lastError: "KPN answered 503",
     });
   });
@@ -119,6 +128,7 @@ describe("status", () => {
       deadReason: "rejected",
       documentIds: ["part-1"],
       attemptsMade: 1,
+      delivery: { state: "unknown" },
       lastError: "sender not allowed",
     });
   });
@@ -135,6 +145,7 @@ describe("status", () => {
       deadReason: "rejected",
       documentIds: [],
       attemptsMade: 1,
+      delivery: { state: "unknown" },
       lastError: "number blocked",
     });
   });

@@ -9,7 +9,8 @@ export const statusCommand: Command = {
 Usage: sms-relay status [--json] ID
 
 Shows the state of the SMS with this job id: waiting, delayed, active, retrying, sent, dead
-or unknown, with its attempts, KPN document ids and last error.
+or unknown, with its attempts, KPN document ids, last error, why it is dead, and its delivery
+state from KPN's reports (unknown, pending, delivered, failed or expired).
 Exits 1 when no SMS has this id (never queued, or removed after its retention).
 
 Options:
@@ -44,7 +45,13 @@ Options:
       ["documents", status.documentIds.length > 0 ? status.documentIds.join(", ") : "-"],
     ];
     if (status.sentAt) rows.push(["sent at", status.sentAt]);
+    if (status.deadReason) rows.push(["dead", status.deadReason]);
     if (status.lastError) rows.push(["last error", status.lastError]);
+    const { delivery } = status;
+    const detail = [delivery.code ? `code ${delivery.code}` : "", delivery.reportedAt ?? ""]
+      .filter(Boolean)
+      .join(", ");
+    rows.push(["delivery", detail ? `${delivery.state} (${detail})` : delivery.state]);
     for (const [label, value] of rows) {
       context.io.stdout.write(`${label.padEnd(11)}${value}\n`);
     }
