@@ -8,6 +8,8 @@ export interface StackSandbox {
   clientId: string;
   clientSecret: string;
   maxContentLength: number;
+  /** The key the sandbox signs its delivery reports with, as `KPN_WEBHOOK_KEYS` names it. */
+  webhookKey: { keyId: string; secret: string };
   close(): Promise<void>;
 }
 
@@ -56,6 +58,10 @@ export async function startStackSandbox(options: {
     clientId,
     clientSecret,
     maxContentLength,
+    webhookKey: {
+      keyId: running.deliveryReports().keyId,
+      secret: running.deliveryReports().secret,
+    },
     close: () => running.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { parseDashboardEnv, startDashboard } from "@sms-relay/dashboard";
 import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
+import { parseReceiptsEnv, startReceipts } from "@sms-relay/receipts";
 import { settleWithin } from "@sms-relay/runtime";
 import { parseWorkerEnv, startWorker } from "@sms-relay/worker";
 import type { Logger } from "pino";
@@ -29,6 +30,8 @@ export interface RunningStack {
   readonly sandbox: boolean;
   readonly dashboardUrl: string;
   readonly healthUrl: string;
+  /** Where the receipts app takes delivery reports (`…/kpn/dlr`), when it runs. */
+  readonly receiptsUrl?: string;
   /** How long {@link RunningStack.close} may take: the worker's `SHUTDOWN_GRACE_MS` and a moment for each other part. */
   readonly shutdownGraceMs: number;
   /** Closes the dashboard, the worker (within its grace time), the sandbox, then Redis. */
@@ -98,6 +101,46 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       );
     }
 
+    // The receipts app takes KPN's delivery reports. In sandbox mode it verifies the sandbox's
+    // key and the worker asks for reports there; with the real API it runs when KPN_WEBHOOK_KEYS
+    // is set, and SMS_DLR_URL (the address KPN can reach) is the operator's to give.
+    let receiptsUrl: string | undefined;
+    const webhookKeys = sandbox
+      ? `${sandbox.webhookKey.keyId}:${sandbox.webhookKey.secret}`
+      : env.variables.KPN_WEBHOOK_KEYS;
+    if (webhookKeys) {
+      const receiptsConfig = parseReceiptsEnv({
+        ...env.variables,
+        REDIS_URL: redis.url,
+        KPN_WEBHOOK_KEYS: webhookKeys,
+        RECEIPTS_HOST: env.variables.RECEIPTS_HOST ?? "127.0.0.1",
+      });
+      const receiptsLogger = logger.child({ component: "receipts" });
+      const receipts = await startReceipts(receiptsConfig, receiptsLogger).catch(
+        async (error: unknown) => {
+          if ((error as { code?: unknown })?.code !== "EADDRINUSE" || !sandbox) throw error;
+          logger.info(
+            { port: receiptsConfig.port },
+            `receipts: port ${receiptsConfig.port} is taken, using a free port`,
+          );
+          return await startReceipts({ ...receiptsConfig, port: 0 }, receiptsLogger);
+        },
+      );
+      closers.push({ name: "receipts", close: () => receipts.close(), withinMs: PART_CLOSE_MS });
+      receiptsUrl = `${receipts.url}/kpn/dlr`;
+      if (sandbox) workerVariables.SMS_DLR_URL = receiptsUrl;
+      logger.info(
+        { receipts: receiptsUrl, dlr: workerVariables.SMS_DLR_URL ?? null },
+        sandbox
+          ? `receipts: delivery reports from the sandbox go to ${receiptsUrl}`
+          : `receipts: taking delivery reports at ${receiptsUrl}; SMS_DLR_URL must be where KPN reaches it`,
+      );
+    } else {
+      logger.info(
+        "receipts: not started (KPN_WEBHOOK_KEYS is not set), so no delivery reports are asked for",
+      );
+    }
+
     const workerConfig = parseWorkerEnv(workerVariables);
     const worker = await startWorker({
       config: workerConfig,
@@ -129,7 +172,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       sandbox: sandbox !== undefined,
       dashboardUrl: dashboard.url,
       healthUrl: worker.healthUrl,
-      shutdownGraceMs: workerConfig.shutdownGraceMs + 3 * PART_CLOSE_MS,
+      ...(receiptsUrl ? { receiptsUrl } : {}),
+      shutdownGraceMs: workerConfig.shutdownGraceMs + 4 * PART_CLOSE_MS,
       close: closeAll,
     };
   } catch (error) {

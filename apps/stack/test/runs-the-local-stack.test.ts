@@ -34,6 +34,7 @@ describe("pnpm start (the local stack)", () => {
       HEALTH_PORT: String(healthPort),
       DASHBOARD_PORT: String(dashboardPort),
       SANDBOX_PORT: String(sandboxPort),
+      RECEIPTS_PORT: "0",
       DASHBOARD_USER: "ops",
       DASHBOARD_PASSWORD: "stack-test-password",
       LOG_LEVEL: "info",
@@ -66,6 +67,15 @@ describe("pnpm start (the local stack)", () => {
       );
       expect(status.documentIds).toHaveLength(1);
       expect(status.documentIds[0]).toMatch(/\S/);
+      // The sandbox reports delivery to the receipts app, signed; the SMS shows it.
+      const delivered = await waitFor(
+        async () => {
+          const current = await producer.status(id);
+          return current.delivery.state === "delivered" ? current : undefined;
+        },
+        { timeoutMs: 15_000, description: "the delivery report" },
+      );
+      expect(delivered.delivery.reportedAt).toMatch(/^\d{4}-/);
     } finally {
       await producer.close();
     }
@@ -102,6 +112,7 @@ describe("pnpm start (the local stack)", () => {
       HEALTH_PORT: String(await freePort()),
       DASHBOARD_PORT: String(await freePort()),
       SANDBOX_PORT: String(await freePort()),
+      RECEIPTS_PORT: "0",
       DASHBOARD_USER: "ops",
       DASHBOARD_PASSWORD: "stack-test-password",
       SHUTDOWN_GRACE_MS: grace,
