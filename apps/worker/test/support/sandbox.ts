@@ -1,5 +1,10 @@
 import { createKpnClient, type KpnClient } from "@sms-relay/kpn-client";
-import { createSandbox, type KpnSandbox, type SandboxFaults } from "@sms-relay/kpn-sandbox";
+import {
+  createSandbox,
+  type KpnSandbox,
+  type SandboxDeliveryReports,
+  type SandboxFaults,
+} from "@sms-relay/kpn-sandbox";
 
 /** The sandbox's credentials in tests. */
 export const SANDBOX_CLIENT_ID = "sandbox-id";
@@ -17,6 +22,7 @@ export async function startSandbox(
   options: {
     maxContentLength?: number;
     faults?: SandboxFaults;
+    deliveryReports?: SandboxDeliveryReports;
     clientSecret?: string;
     timeoutMs?: number;
   } = {},
@@ -26,6 +32,7 @@ export async function startSandbox(
     clientSecret: SANDBOX_CLIENT_SECRET,
     maxContentLength: options.maxContentLength ?? 160,
     faults: options.faults ?? {},
+    ...(options.deliveryReports ? { deliveryReports: options.deliveryReports } : {}),
   });
   const { url } = await sandbox.listen(0);
   const client = createKpnClient({

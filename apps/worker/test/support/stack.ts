@@ -1,4 +1,4 @@
-import type { SandboxFaults } from "@sms-relay/kpn-sandbox";
+import type { SandboxDeliveryReports, SandboxFaults } from "@sms-relay/kpn-sandbox";
 import {
   DEAD_LETTER_QUEUE,
   type DeadLetterJobData,
@@ -38,6 +38,7 @@ export interface StackOptions {
   env?: Record<string, string>;
   sandboxMaxContentLength?: number;
   faults?: SandboxFaults;
+  deliveryReports?: SandboxDeliveryReports;
   logger?: Logger;
 }
 
@@ -49,6 +50,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const api = await startSandbox({
     maxContentLength: options.sandboxMaxContentLength ?? 160,
     faults: options.faults ?? {},
+    ...(options.deliveryReports ? { deliveryReports: options.deliveryReports } : {}),
   });
   const prefix = options.redis.uniquePrefix(options.label);
   const config = parseWorkerEnv({
