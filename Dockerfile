@@ -3,6 +3,7 @@
 # One image build for every app; pick the app with --target (worker is the default):
 #   docker build -t sms-relay-worker .
 #   docker build --target dashboard -t sms-relay-dashboard .
+#   docker build --target receipts -t sms-relay-receipts .
 #   docker build --target kpn-sandbox -t sms-relay-kpn-sandbox .
 #   docker build --target cli -t sms-relay-cli .
 # APPS narrows what is pruned, installed and built, e.g. --build-arg APPS=@sms-relay/worker
@@ -56,6 +57,13 @@ ENV DASHBOARD_HOST=0.0.0.0 \
     DASHBOARD_PORT=3000
 EXPOSE 3000
 CMD ["node", "apps/dashboard/dist/main.js"]
+
+FROM runtime AS receipts
+# Faces the internet (KPN posts delivery reports to it); it needs KPN_WEBHOOK_KEYS to start.
+ENV RECEIPTS_HOST=0.0.0.0 \
+    RECEIPTS_PORT=8090
+EXPOSE 8090
+CMD ["node", "apps/receipts/dist/main.js"]
 
 FROM runtime AS kpn-sandbox
 ENV SANDBOX_HOST=0.0.0.0 \

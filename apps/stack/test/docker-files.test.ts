@@ -30,6 +30,7 @@ const CONTRACT_WORKER_VARIABLES = [
   "HEALTH_PORT",
   "SHUTDOWN_GRACE_MS",
   "LOG_LEVEL",
+  "SMS_DLR_URL",
 ];
 const DASHBOARD_VARIABLES = [
   "REDIS_URL",
@@ -71,7 +72,13 @@ describe("docker-compose.yml", () => {
   const { services } = compose;
 
   it("has redis, worker, dashboard and the kpn-sandbox under the sandbox profile", () => {
-    expect(Object.keys(services).sort()).toEqual(["dashboard", "kpn-sandbox", "redis", "worker"]);
+    expect(Object.keys(services).sort()).toEqual([
+      "dashboard",
+      "kpn-sandbox",
+      "receipts",
+      "redis",
+      "worker",
+    ]);
     expect(services["kpn-sandbox"]?.profiles).toEqual(["sandbox"]);
     for (const name of ["redis", "worker", "dashboard"]) {
       expect(services[name]?.profiles, name).toBeUndefined();
@@ -167,14 +174,14 @@ describe("Dockerfile", () => {
         .filter((name): name is string => name !== undefined)
         .map((name) => [name, true]),
     );
-    for (const target of ["worker", "dashboard", "kpn-sandbox", "cli"]) {
+    for (const target of ["worker", "dashboard", "receipts", "kpn-sandbox", "cli"]) {
       expect(targets, target).toHaveProperty(target);
     }
     const entryPoints = [...dockerfile.matchAll(/"(apps\/[\w-]+)\/dist\/main\.js"/g)].map(
       (match) => match[1] ?? "",
     );
     expect(entryPoints.sort()).toEqual(
-      ["apps/cli", "apps/dashboard", "apps/kpn-sandbox", "apps/worker"].sort(),
+      ["apps/cli", "apps/dashboard", "apps/kpn-sandbox", "apps/receipts", "apps/worker"].sort(),
     );
     for (const app of entryPoints) {
       expect(existsSync(join(root, app, "src", "main.ts")), app).toBe(true);
