@@ -8,15 +8,11 @@ import {
 import type { TestRedisCluster } from "@sms-relay/testing";
 import { Queue } from "bullmq";
 import type { Cluster } from "ioredis";
-import { parseWorkerEnv, type WorkerConfig } from "../../src/env.js";
+import type { WorkerConfig } from "../../src/env.js";
 import { type RunningWorker, startWorker } from "../../src/start-worker.js";
 import { captureLogs, type LogCapture } from "./log-capture.js";
-import {
-  SANDBOX_CLIENT_ID,
-  SANDBOX_CLIENT_SECRET,
-  type SandboxWithClient,
-  startSandbox,
-} from "./sandbox.js";
+import { type SandboxWithClient, startSandbox } from "./sandbox.js";
+import { testWorkerConfig } from "./stack.js";
 
 /** A sandbox, a worker on the cluster (`REDIS_CLUSTER=1`), and a producer and queues on one prefix. */
 export interface ClusterStack {
@@ -47,22 +43,12 @@ export interface ClusterStackOptions {
  */
 export async function startClusterStack(options: ClusterStackOptions): Promise<ClusterStack> {
   const api = await startSandbox({ maxContentLength: 160, faults: options.faults ?? {} });
-  const config = parseWorkerEnv({
-    REDIS_URL: options.cluster.url,
-    REDIS_CLUSTER: "1",
-    SMS_QUEUE_PREFIX: options.prefix,
-    KPN_BASE_URL: api.url,
-    KPN_CLIENT_ID: SANDBOX_CLIENT_ID,
-    KPN_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-    KPN_MAX_CONTENT_LENGTH: "160",
-    KPN_TIMEOUT_MS: "3000",
-    HEALTH_PORT: "0",
-    SMS_BACKOFF_MS: "20",
-    SMS_BACKOFF_MAX_MS: "200",
-    SHUTDOWN_GRACE_MS: "10000",
-    WORKER_CONCURRENCY: "20",
-    LOG_LEVEL: "info",
-    ...options.env,
+  const config = testWorkerConfig({
+    redisUrl: options.cluster.url,
+    cluster: true,
+    prefix: options.prefix,
+    kpnBaseUrl: api.url,
+    ...(options.env ? { env: options.env } : {}),
   });
   const logs = captureLogs(config.logLevel);
   const worker = await startWorker({ config, logger: logs.logger, healthHost: "127.0.0.1" });

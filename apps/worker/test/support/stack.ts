@@ -43,20 +43,21 @@ export interface StackOptions {
 }
 
 /**
- * Starts the worker as the root stack does (in-process, `startWorker`), against the sandbox,
- * with short backoff so that retries happen within the test.
+ * The worker configuration of in-process test stacks: the sandbox's credentials, a demo
+ * account's content limit, short backoff so that retries happen within the test; `env` wins.
  */
-export async function startStack(options: StackOptions): Promise<Stack> {
-  const api = await startSandbox({
-    maxContentLength: options.sandboxMaxContentLength ?? 160,
-    faults: options.faults ?? {},
-    ...(options.deliveryReports ? { deliveryReports: options.deliveryReports } : {}),
-  });
-  const prefix = options.redis.uniquePrefix(options.label);
-  const config = parseWorkerEnv({
-    REDIS_URL: options.redis.url,
-    SMS_QUEUE_PREFIX: prefix,
-    KPN_BASE_URL: api.url,
+export function testWorkerConfig(options: {
+  redisUrl: string;
+  prefix: string;
+  kpnBaseUrl: string;
+  cluster?: boolean;
+  env?: Record<string, string>;
+}): WorkerConfig {
+  return parseWorkerEnv({
+    REDIS_URL: options.redisUrl,
+    ...(options.cluster ? { REDIS_CLUSTER: "1" } : {}),
+    SMS_QUEUE_PREFIX: options.prefix,
+    KPN_BASE_URL: options.kpnBaseUrl,
     KPN_CLIENT_ID: SANDBOX_CLIENT_ID,
     KPN_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
     KPN_MAX_CONTENT_LENGTH: "160",
@@ -68,6 +69,25 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     WORKER_CONCURRENCY: "20",
     LOG_LEVEL: "info",
     ...options.env,
+  });
+}
+
+/**
+ * Starts the worker as the root stack does (in-process, `startWorker`), against the sandbox,
+ * with short backoff so that retries happen within the test.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const api = await startSandbox({
+    maxContentLength: options.sandboxMaxContentLength ?? 160,
+    faults: options.faults ?? {},
+    ...(options.deliveryReports ? { deliveryReports: options.deliveryReports } : {}),
+  });
+  const prefix = options.redis.uniquePrefix(options.label);
+  const config = testWorkerConfig({
+    redisUrl: options.redis.url,
+    prefix,
+    kpnBaseUrl: api.url,
+    ...(options.env ? { env: options.env } : {}),
   });
   const logs = captureLogs(config.logLevel);
   const worker = await startWorker({
