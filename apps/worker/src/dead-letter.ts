@@ -97,6 +97,8 @@ export interface DeadLetterActionOptions {
   write: DeadLetterWriter;
   logger: Logger;
   metrics?: WorkerMetrics | undefined;
+  /** Told about each new record (status callbacks). @default none */
+  onAdded?: (input: DeadLetterInput) => Promise<void>;
 }
 
 /** Gives up on an SMS: writes its record, counts it and logs one line. Returns whether it was new. */
@@ -132,6 +134,7 @@ export function createDeadLetterAction(options: DeadLetterActionOptions): DeadLe
       },
       "sms dead-lettered",
     );
+    await options.onAdded?.(input);
     return true;
   };
 }

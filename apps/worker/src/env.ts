@@ -59,6 +59,10 @@ export interface WorkerConfig {
    * request then carries `webhook_url` = this + `/` + a reference. @default none: no reports
    */
   dlrUrl?: string;
+  /** `SMS_CALLBACK_SECRET`: HMAC key of status callbacks; without it none are sent. Never logged. */
+  callbackSecret?: string;
+  /** `SMS_CALLBACK_BACKOFF_MS`: first retry of a status callback, doubled up to an hour. @default 5000 */
+  callbackBackoffMs: number;
   /** `LOG_LEVEL`: pino level. @default "info" */
   logLevel: LogLevel;
 }
@@ -78,7 +82,7 @@ export class WorkerConfigError extends Error {
 }
 
 /** Variables whose values must never appear in a message or a log line. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(["KPN_CLIENT_SECRET"]);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(["KPN_CLIENT_SECRET", "SMS_CALLBACK_SECRET"]);
 
 function url(fallback: string, protocols: readonly string[]) {
   return z
@@ -140,6 +144,8 @@ export const workerEnvSchema = z.object({
   HEALTH_PORT: integer(9464, 0, 65_535),
   SHUTDOWN_GRACE_MS: integer(25_000, 0),
   LOG_LEVEL: logLevelSchema(),
+  SMS_CALLBACK_SECRET: z.string().min(16, { error: "must be at least 16 characters" }).optional(),
+  SMS_CALLBACK_BACKOFF_MS: integer(5000, 1, 30_000),
   SMS_DLR_URL: z
     .string()
     .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
@@ -205,12 +211,19 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     logLevel: e.LOG_LEVEL,
     ...(e.SMS_DLR_URL ? { dlrUrl: e.SMS_DLR_URL } : {}),
+    ...(e.SMS_CALLBACK_SECRET ? { callbackSecret: e.SMS_CALLBACK_SECRET } : {}),
+    callbackBackoffMs: e.SMS_CALLBACK_BACKOFF_MS,
   };
 }
 
 /** A copy of the configuration that is safe to log: the client secret and any Redis password hidden. */
 export function redactWorkerConfig(config: WorkerConfig): Record<string, unknown> {
-  return { ...config, kpnClientSecret: "[redacted]", redisUrl: redactUrl(config.redisUrl) };
+  return {
+    ...config,
+    kpnClientSecret: "[redacted]",
+    ...(config.callbackSecret ? { callbackSecret: "[redacted]" } : {}),
+    redisUrl: redactUrl(config.redisUrl),
+  };
 }
 
 /** Reads the worker configuration from `process.env`: the one place this app reads the environment. */

@@ -201,6 +201,17 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     "sms sent",
   );
   logger.debug({ jobId, content: data.content }, "sms content");
+  if (data.callbackUrl && deps.statusCallbacks) {
+    await deps.statusCallbacks.enqueue(data.callbackUrl, {
+      id: jobId,
+      event: "sent",
+      state: "sent",
+      delivery: { state: "unknown" },
+      documentIds: result.documentIds,
+      to: data.to,
+      at: result.sentAt,
+    });
+  }
   return result;
 }
 

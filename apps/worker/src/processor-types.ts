@@ -7,6 +7,7 @@ import type { WorkerConfig } from "./env.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { Readiness } from "./readiness.js";
+import type { StatusCallbacks } from "./status-callbacks.js";
 
 /** The parts of a BullMQ job the processor uses, so tests can hand it a plain object. */
 export interface SmsJobLike {
@@ -73,6 +74,8 @@ export interface ProcessSmsDeps {
   signal?: AbortSignal;
   /** With `SMS_DLR_URL`: names each request so that its delivery reports find the SMS. @default none */
   deliveryReferences?: DeliveryReferences;
+  /** With `SMS_CALLBACK_SECRET`: status events of SMS that have a `callbackUrl`. @default none */
+  statusCallbacks?: StatusCallbacks;
   /** Delays of the tries to record a document id. @default see recordProgress */
   recordDelaysMs?: readonly number[];
 }

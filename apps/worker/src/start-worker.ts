@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { createKpnClient } from "@sms-relay/kpn-client";
-import { DEAD_LETTER_QUEUE, SMS_QUEUE } from "@sms-relay/producer";
+import { CALLBACK_QUEUE, DEAD_LETTER_QUEUE, SMS_QUEUE, type SmsJobData } from "@sms-relay/producer";
 import { createLogThrottle, settleWithin } from "@sms-relay/runtime";
 import { Queue, Worker } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
@@ -8,7 +8,11 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createAcceptedParts } from "./accepted-parts.js";
 import { createBackoffStrategy } from "./backoff.js";
-import { createDeadLetterAction, createDeadLetterWriter } from "./dead-letter.js";
+import {
+  createDeadLetterAction,
+  createDeadLetterWriter,
+  type DeadLetterInput,
+} from "./dead-letter.js";
 import { createDeliveryReferences } from "./delivery-references.js";
 import { redactWorkerConfig, type WorkerConfig } from "./env.js";
 import { createFailedJobHandler } from "./failed-job-handler.js";
@@ -20,6 +24,11 @@ import { createRateLimiter } from "./rate-limiter.js";
 import { createReadiness } from "./readiness.js";
 import { createRedisConnection } from "./redis-connection.js";
 import { createSmsProcessor } from "./sms-processor.js";
+import {
+  callbackDelayMs,
+  createCallbackProcessor,
+  createStatusCallbacks,
+} from "./status-callbacks.js";
 
 /** The KPN client as the worker uses it: send, and the count of token requests for metrics. */
 export interface WorkerKpnClient extends SmsSender {
@@ -120,10 +129,41 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   for (const queue of [smsQueue, deadLetterQueue]) {
     queue.on("error", (error) => logThrottled("queue", "warn", error, "queue error"));
   }
+  // Status callbacks: their own queue and worker, never on the send path.
+  const callbackQueue = config.callbackSecret ? new Queue(CALLBACK_QUEUE, queueOptions) : undefined;
+  callbackQueue?.on("error", (error) => logThrottled("queue", "warn", error, "queue error"));
+  const statusCallbacks = callbackQueue
+    ? createStatusCallbacks({
+        queue: callbackQueue,
+        logger,
+        keepSeconds: config.keepCompletedSeconds,
+      })
+    : undefined;
+  if (!config.callbackSecret) {
+    logger.warn("SMS_CALLBACK_SECRET is not set: SMS with a callbackUrl get no status callbacks");
+  }
   const deadLetter = createDeadLetterAction({
     write: createDeadLetterWriter(deadLetterQueue),
     logger,
     metrics,
+    ...(statusCallbacks
+      ? {
+          onAdded: async (input: DeadLetterInput) => {
+            const message = input.message as Partial<SmsJobData>;
+            if (typeof message.callbackUrl !== "string" || typeof message.to !== "string") return;
+            await statusCallbacks.enqueue(message.callbackUrl, {
+              id: input.jobId,
+              event: "dead",
+              state: "dead",
+              deadReason: input.reason,
+              delivery: { state: "unknown" },
+              documentIds: input.documentIds,
+              to: message.to,
+              at: new Date().toISOString(),
+            });
+          },
+        }
+      : {}),
   });
   const acceptedParts = createAcceptedParts();
   const deliveryReferences = config.dlrUrl
@@ -156,6 +196,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     state,
     acceptedParts,
     ...(deliveryReferences ? { deliveryReferences } : {}),
+    ...(statusCallbacks ? { statusCallbacks } : {}),
     signal: shutdown.signal,
   });
 
@@ -183,6 +224,25 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     if (job.id !== undefined && acceptedParts.size > 0) acceptedParts.forget(job.id);
   });
   worker.on("closing", () => readiness.setWorkerRunning(false));
+  const callbackWorker = config.callbackSecret
+    ? new Worker(
+        CALLBACK_QUEUE,
+        createCallbackProcessor({ secret: config.callbackSecret, logger }),
+        {
+          connection,
+          prefix: config.queuePrefix,
+          name: `${hostname()}-${process.pid}-callbacks`,
+          concurrency: 10,
+          settings: {
+            backoffStrategy: (attemptsMade: number) =>
+              callbackDelayMs(attemptsMade, config.callbackBackoffMs),
+          },
+        },
+      )
+    : undefined;
+  callbackWorker?.on("error", (error) =>
+    logThrottled("callbacks", "error", error, "callback worker error"),
+  );
 
   const health = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
   let listening: { url: string; port: number };
@@ -219,7 +279,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     shutdown.abort();
     const started = Date.now();
     logger.info({ graceMs: config.shutdownGraceMs }, "shutting down: finishing jobs in flight");
-    const outcome = await settleWithin(worker.close(), config.shutdownGraceMs);
+    const outcome = await settleWithin(
+      Promise.all([worker.close(), callbackWorker?.close()]),
+      config.shutdownGraceMs,
+    );
     if (outcome === "timeout") {
       const inFlight = processor.jobsInFlight;
       logger.warn(
@@ -239,7 +302,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await settleWithin(health.close(), CLOSE_STEP_MS);
     // With Redis gone, closing queues and quitting would wait for it forever: each step is bounded.
     await settleWithin(
-      Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]),
+      Promise.allSettled([smsQueue.close(), deadLetterQueue.close(), callbackQueue?.close()]),
       CLOSE_STEP_MS,
     );
     if (outcome === "timeout" || connection.status !== "ready") {

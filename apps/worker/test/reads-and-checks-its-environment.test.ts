@@ -36,7 +36,25 @@ describe("worker configuration from the environment", () => {
       healthPort: 9464,
       shutdownGraceMs: 25_000,
       logLevel: "info",
+      callbackBackoffMs: 5000,
     });
+  });
+
+  it("reads the delivery report URL and the callback secret, and never shows the secret", () => {
+    const config = parseWorkerEnv({
+      ...required,
+      SMS_DLR_URL: "https://sms.example/kpn/dlr",
+      SMS_CALLBACK_SECRET: "callback-secret-0123456789",
+    });
+    expect(config).toMatchObject({
+      dlrUrl: "https://sms.example/kpn/dlr",
+      callbackSecret: "callback-secret-0123456789",
+    });
+    expect(JSON.stringify(redactWorkerConfig(config))).not.toContain("callback-secret-0123456789");
+    const error = configError({ ...required, SMS_CALLBACK_SECRET: "short-secret" });
+    expect(error.variables).toEqual(["SMS_CALLBACK_SECRET"]);
+    expect(error.message).not.toContain("short-secret");
+    expect(configError({ ...required, SMS_DLR_URL: "ftp://x" }).variables).toEqual(["SMS_DLR_URL"]);
   });
 
   it("reads every variable", () => {

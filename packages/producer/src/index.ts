@@ -1,3 +1,12 @@
+export {
+  CALLBACK_HEADERS,
+  SmsCallbackError,
+  type SmsCallbackErrorCode,
+  type SmsCallbackEvent,
+  signCallback,
+  type VerifyCallbackOptions,
+  verifyCallback,
+} from "./callback-signature.js";
 export { prefixHasHashTag } from "./cluster-prefix.js";
 export type { SmsRedisConnection } from "./connection.js";
 export {
@@ -59,6 +68,8 @@ export {
 } from "./job-schemas.js";
 export type { SmsProducerOptions } from "./producer-options.js";
 export {
+  CALLBACK_JOB_NAME,
+  CALLBACK_QUEUE,
   DEAD_LETTER_JOB_NAME,
   DEAD_LETTER_QUEUE,
   DEFAULT_PREFIX,

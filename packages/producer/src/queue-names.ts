@@ -18,3 +18,9 @@ export const DEAD_LETTER_JOB_NAME = "dead-letter";
  * so that every key of a queue hashes to one slot.
  */
 export const DEFAULT_PREFIX = "bull";
+
+/** Name of the queue that holds one job per status event to POST to an SMS's `callbackUrl`. */
+export const CALLBACK_QUEUE = "sms-callback";
+
+/** BullMQ job name of every job on {@link CALLBACK_QUEUE}. */
+export const CALLBACK_JOB_NAME = "callback";

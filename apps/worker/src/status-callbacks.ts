@@ -1,0 +1,118 @@
+import {
+  CALLBACK_HEADERS,
+  CALLBACK_JOB_NAME,
+  type SmsCallbackEvent,
+  signCallback,
+} from "@sms-relay/producer";
+import { type Job, type Queue, UnrecoverableError } from "bullmq";
+import type { Logger } from "pino";
+import { request } from "undici";
+
+/** Data of a job on the `sms-callback` queue. */
+export interface CallbackJobData {
+  v: 1;
+  /** The SMS's `callbackUrl`. */
+  url: string;
+  /** The same on every retry of one event. */
+  eventId: string;
+  event: SmsCallbackEvent;
+}
+
+/**
+ * Attempts of one event: with {@link callbackDelayMs} from 5 s, the last one comes after more
+ * than 24 hours.
+ */
+export const CALLBACK_ATTEMPTS = 40;
+
+/** The longest gap between two attempts of one event. */
+export const MAX_CALLBACK_DELAY_MS = 3_600_000;
+
+/** The wait before attempt `attemptsMade + 1`: `baseMs × 2^(attemptsMade − 1)`, at most an hour. */
+export function callbackDelayMs(attemptsMade: number, baseMs: number): number {
+  return Math.min(MAX_CALLBACK_DELAY_MS, baseMs * 2 ** Math.min(Math.max(0, attemptsMade - 1), 30));
+}
+
+/** Puts status events on the `sms-callback` queue, never failing the caller. */
+export interface StatusCallbacks {
+  enqueue(url: string, event: SmsCallbackEvent): Promise<void>;
+}
+
+/** Options of {@link createStatusCallbacks}. */
+export interface StatusCallbacksOptions {
+  queue: Queue;
+  logger: Logger;
+  /** How long finished callback jobs are kept. */
+  keepSeconds: number;
+}
+
+/** Enqueues each event once (its id is the job id), so a re-run of an SMS adds no second one. */
+export function createStatusCallbacks(options: StatusCallbacksOptions): StatusCallbacks {
+  return {
+    async enqueue(url, event) {
+      const eventId =
+        event.event === "delivery"
+          ? `${event.id}-delivery-${event.delivery.state}`
+          : `${event.id}-${event.event}`;
+      const data: CallbackJobData = { v: 1, url, eventId, event };
+      try {
+        await options.queue.add(CALLBACK_JOB_NAME, data, {
+          jobId: eventId,
+          attempts: CALLBACK_ATTEMPTS,
+          backoff: { type: "callback" },
+          removeOnComplete: { age: options.keepSeconds },
+          removeOnFail: { age: options.keepSeconds },
+        });
+      } catch (error) {
+        // A status callback must never hold up or fail the send it reports.
+        options.logger.warn(
+          { jobId: event.id, event: event.event, err: { message: String(error) } },
+          "could not enqueue a status callback",
+        );
+      }
+    },
+  };
+}
+
+/** Options of {@link createCallbackProcessor}. */
+export interface CallbackProcessorOptions {
+  /** `SMS_CALLBACK_SECRET`. */
+  secret: string;
+  logger: Logger;
+  /** Longest wait for the backend's answer. @default 10000 */
+  timeoutMs?: number;
+}
+
+/**
+ * POSTs one event, signed: 2xx ends it; a network error, 408, 429 or 5xx is retried with the
+ * `callback` backoff; any other answer ends it as failed (the failed job is kept).
+ */
+export function createCallbackProcessor(options: CallbackProcessorOptions) {
+  const { secret, logger, timeoutMs = 10_000 } = options;
+  return async (job: Job<CallbackJobData>): Promise<{ status: number }> => {
+    const { url, eventId, event } = job.data;
+    const body = JSON.stringify(event);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const response = await request(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [CALLBACK_HEADERS.eventId]: eventId,
+        [CALLBACK_HEADERS.timestamp]: String(timestamp),
+        [CALLBACK_HEADERS.signature]: signCallback(body, secret, timestamp),
+      },
+      body,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    await response.body.dump();
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return { status };
+    const retryable = status === 408 || status === 429 || status >= 500;
+    logger.warn(
+      { jobId: event.id, eventId, status, attempt: job.attemptsMade + 1, retryable },
+      "status callback refused",
+    );
+    if (!retryable) throw new UnrecoverableError(`the callback URL answered ${status}`);
+    throw new Error(`the callback URL answered ${status}`);
+  };
+}
