@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   deliveryStateOfKpnStatus,
   PRODUCER_DEFAULTS,
   recordDeliveryReports,
 } from "@sms-relay/producer";
-import { createLogThrottle } from "@sms-relay/runtime";
+import { closeHttp, createLogThrottle, listenHttp } from "@sms-relay/runtime";
 import { maskMobileNumber } from "@sms-relay/sms";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -209,31 +208,7 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
   return {
     server,
     metrics,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const { port: bound } = server.address() as AddressInfo;
-          const shown =
-            !host || host === "0.0.0.0" || host === "::"
-              ? "127.0.0.1"
-              : host.includes(":")
-                ? `[${host}]`
-                : host;
-          resolve(`http://${shown}:${bound}`);
-        });
-      });
-    },
-    close() {
-      return new Promise((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-    },
+    listen: async (port, host) => (await listenHttp(server, port, host)).url,
+    close: () => closeHttp(server),
   };
 }

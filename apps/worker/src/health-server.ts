@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeHttp, listenHttp } from "@sms-relay/runtime";
 import type { Registry } from "prom-client";
 import type { ReadinessReport } from "./readiness.js";
 
@@ -80,29 +80,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
 
   return {
     server,
-    listen(port, host) {
-      return new Promise((resolve, reject) => {
-        server.once("error", reject);
-        server.listen(port, host, () => {
-          server.off("error", reject);
-          const address = server.address() as AddressInfo;
-          const shown =
-            !host || host === "0.0.0.0" || host === "::"
-              ? "127.0.0.1"
-              : host.replace(/^::1$/, "[::1]");
-          resolve({ url: `http://${shown}:${address.port}`, port: address.port });
-        });
-      });
-    },
-    close() {
-      return new Promise((resolve) => {
-        if (!server.listening) {
-          resolve();
-          return;
-        }
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-    },
+    listen: (port, host) => listenHttp(server, port, host),
+    close: () => closeHttp(server),
   };
 }

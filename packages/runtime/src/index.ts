@@ -15,6 +15,7 @@ export {
   withoutEmpty,
 } from "./env-pieces.js";
 export { freePort, portIsFree } from "./free-port.js";
+export { closeHttp, listenHttp } from "./http-server.js";
 export { createLogThrottle, type LogThrottleOptions } from "./log-throttle.js";
 export { createLogger, type LoggerOptions, REDACTED_LOG_PATHS } from "./logger.js";
 export { redactUrl } from "./redact-url.js";
