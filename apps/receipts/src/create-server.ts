@@ -8,6 +8,7 @@ import { closeHttp, createLogThrottle, listenHttp } from "@sms-relay/runtime";
 import { maskMobileNumber } from "@sms-relay/sms";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
+import { createDeliveryCallbacks, type DeliveryCallbackInput } from "./delivery-callbacks.js";
 import { createReceiptsMetrics, type ReceiptsMetrics, type RefusalCause } from "./metrics.js";
 import { parseDeliveryReports, ReportBodyError } from "./parse-reports.js";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
@@ -34,7 +35,7 @@ export interface ReceiptsServer {
   readonly metrics: ReceiptsMetrics;
   /** Starts listening (port 0 picks a free one); resolves to the base URL. */
   listen(port: number, host?: string): Promise<string>;
-  /** Stops listening and ends open connections. */
+  /** Stops listening, ends open connections, and lets go of the callback queue. */
   close(): Promise<void>;
 }
 
@@ -69,6 +70,7 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
   const metrics = options.metrics ?? createReceiptsMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const throttle = createLogThrottle({ intervalMs: 10_000 });
+  const callbacks = createDeliveryCallbacks({ redis, prefix });
 
   function refuse(response: ServerResponse, status: number, cause: RefusalCause, reason: string) {
     metrics.refused.inc({ cause });
@@ -127,6 +129,29 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
       );
       answer(response, 503, { code: "RECEIPTS_UNAVAILABLE", error: "reports not stored" });
       return;
+    }
+    // Each SMS that asked for status callbacks gets the event of its state now. Also for a
+    // duplicate: a body retried because its events failed to enqueue enqueues them then.
+    const callbackInputs: DeliveryCallbackInput[] = [];
+    for (const [index, outcome] of outcomes.entries()) {
+      if (outcome.result !== "unmatched" && outcome.callback && outcome.jobId) {
+        const to = parsed.reports[index]!.recipient;
+        callbackInputs.push({ jobId: outcome.jobId, to, source: outcome.callback });
+      }
+    }
+    if (callbackInputs.length > 0) {
+      try {
+        metrics.callbacksEnqueued.inc(await callbacks.enqueue(callbackInputs));
+      } catch (error) {
+        throttle("callbacks", (suppressed) =>
+          logger.error(
+            { err: { message: (error as Error).message }, suppressed },
+            "delivery reports stored, but their status callbacks not enqueued (answered 503, KPN retries)",
+          ),
+        );
+        answer(response, 503, { code: "RECEIPTS_UNAVAILABLE", error: "callbacks not enqueued" });
+        return;
+      }
     }
     for (const [index, outcome] of outcomes.entries()) {
       const report = parsed.reports[index]!;
@@ -209,6 +234,9 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
     server,
     metrics,
     listen: async (port, host) => (await listenHttp(server, port, host)).url,
-    close: () => closeHttp(server),
+    async close() {
+      await closeHttp(server);
+      await callbacks.close();
+    },
   };
 }

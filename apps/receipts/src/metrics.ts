@@ -16,6 +16,8 @@ export interface ReceiptsMetrics {
   readonly refused: Counter<"cause">;
   /** Seconds from the send to the report that made an SMS's state final. */
   readonly finalReportSeconds: Histogram;
+  /** `delivery` status events put on the `sms-callback` queue (re-adds of one event included). */
+  readonly callbacksEnqueued: Counter;
 }
 
 /** Options of {@link createReceiptsMetrics}. */
@@ -60,6 +62,11 @@ export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): Rec
       name: "sms_dlr_final_report_seconds",
       help: "Seconds from the send to the delivery report that made the SMS's state final",
       buckets: [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 14_400, 86_400],
+      registers,
+    }),
+    callbacksEnqueued: new Counter({
+      name: "sms_dlr_callbacks_enqueued_total",
+      help: "Delivery status events put on the sms-callback queue for SMS with a callbackUrl (an event added again counts again; the queue keeps one)",
       registers,
     }),
   };

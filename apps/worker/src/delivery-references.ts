@@ -17,9 +17,13 @@ export interface DeliveryReferences {
   /**
    * Records a fresh, unguessable reference for one request and the SMS it carries (recipient →
    * job id, and the time it went out), and returns the request's `webhook_url`. Written before
-   * the send, since KPN's reports may not carry the `document_id`.
+   * the send, since KPN's reports may not carry the `document_id`. `callbackUrls` (job id →
+   * `callbackUrl`) lets the receipts app enqueue each SMS's `delivery` status callbacks.
    */
-  register(recipients: ReadonlyMap<string, string>): Promise<string>;
+  register(
+    recipients: ReadonlyMap<string, string>,
+    callbackUrls?: ReadonlyMap<string, string>,
+  ): Promise<string>;
 }
 
 /** Delivery references in Redis, one hash per request (see `deliveryKeys`). */
@@ -27,11 +31,12 @@ export function createDeliveryReferences(options: DeliveryReferencesOptions): De
   const keys = deliveryKeys(options.prefix);
   const base = options.baseUrl.replace(/\/+$/, "");
   return {
-    async register(recipients) {
+    async register(recipients, callbackUrls) {
       const reference = newDeliveryReference();
       const key = keys.reference(reference);
       const fields: string[] = ["sentAt", String(Date.now())];
       for (const [to, jobId] of recipients) fields.push(to, jobId);
+      for (const [jobId, url] of callbackUrls ?? []) fields.push(`cb:${jobId}`, url);
       await options.redis
         .multi()
         .hset(key, ...fields)

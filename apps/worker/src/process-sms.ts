@@ -117,7 +117,12 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     let webhookUrl: string | undefined;
     if (deps.deliveryReferences) {
       try {
-        webhookUrl = await deps.deliveryReferences.register(new Map([[data.to, jobId]]));
+        webhookUrl = await deps.deliveryReferences.register(
+          new Map([[data.to, jobId]]),
+          data.callbackUrl && deps.statusCallbacks
+            ? new Map([[jobId, data.callbackUrl]])
+            : undefined,
+        );
       } catch (error) {
         await permit?.release().catch(() => {});
         throw await failure(error);

@@ -1,6 +1,7 @@
 import {
   CALLBACK_HEADERS,
-  CALLBACK_JOB_NAME,
+  type CallbackJobData,
+  callbackJob,
   type SmsCallbackEvent,
   signCallback,
 } from "@sms-relay/producer";
@@ -8,21 +9,7 @@ import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { request } from "undici";
 
-/** Data of a job on the `sms-callback` queue. */
-export interface CallbackJobData {
-  v: 1;
-  /** The SMS's `callbackUrl`. */
-  url: string;
-  /** The same on every retry of one event. */
-  eventId: string;
-  event: SmsCallbackEvent;
-}
-
-/**
- * Attempts of one event: with {@link callbackDelayMs} from 5 s, the last one comes after more
- * than 24 hours.
- */
-export const CALLBACK_ATTEMPTS = 40;
+export { CALLBACK_ATTEMPTS, type CallbackJobData } from "@sms-relay/producer";
 
 /** The longest gap between two attempts of one event. */
 export const MAX_CALLBACK_DELAY_MS = 3_600_000;
@@ -49,19 +36,9 @@ export interface StatusCallbacksOptions {
 export function createStatusCallbacks(options: StatusCallbacksOptions): StatusCallbacks {
   return {
     async enqueue(url, event) {
-      const eventId =
-        event.event === "delivery"
-          ? `${event.id}-delivery-${event.delivery.state}`
-          : `${event.id}-${event.event}`;
-      const data: CallbackJobData = { v: 1, url, eventId, event };
+      const job = callbackJob(url, event, options.keepSeconds);
       try {
-        await options.queue.add(CALLBACK_JOB_NAME, data, {
-          jobId: eventId,
-          attempts: CALLBACK_ATTEMPTS,
-          backoff: { type: "callback" },
-          removeOnComplete: { age: options.keepSeconds },
-          removeOnFail: { age: options.keepSeconds },
-        });
+        await options.queue.add(job.name, job.data, job.opts);
       } catch (error) {
         // A status callback must never hold up or fail the send it reports.
         options.logger.warn(

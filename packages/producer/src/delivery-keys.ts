@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 export interface DeliveryKeys {
   /**
    * Hash written by the worker before a send: field = recipient in E.164, value = the `sms` job
-   * id; the field `sentAt` (epoch ms), when present, times the path from send to final report.
+   * id; the field `sentAt` (epoch ms), when present, times the path from send to final report;
+   * `cb:<job id>` holds the `callbackUrl` of an SMS that asked for status callbacks.
    */
   reference(reference: string): string;
   /** Hash of one SMS's delivery state (`state`, `code`, `reportedAt`, one `part:…` per part). */

@@ -7,8 +7,10 @@ import { RECORD_DELIVERY_REPORTS_LUA } from "./delivery-script.js";
 import {
   deliveryStateOfKpnStatus,
   type ReportedDeliveryState,
+  type SmsDelivery,
   type SmsDeliveryState,
 } from "./delivery-state.js";
+import { SMS_QUEUE } from "./queue-names.js";
 
 /** One KPN delivery report, its fields already read from whatever spelling KPN used. */
 export interface DeliveryReport {
@@ -26,6 +28,23 @@ export interface DeliveryReport {
   errorCode?: string;
 }
 
+/**
+ * What an SMS's `delivery` status callback needs, given with an outcome when the SMS has a
+ * `callbackUrl` (the worker wrote it beside the reference) and a delivery state.
+ */
+export interface DeliveryCallbackSource {
+  /** The SMS's `callbackUrl`. */
+  url: string;
+  /** Its delivery state now (after this body). */
+  delivery: SmsDelivery;
+  /** The document ids the SMS has so far (its result, else its progress). */
+  documentIds: string[];
+  /** Whether the SMS's job ended without being sent in full (dead-lettered). */
+  dead: boolean;
+  /** How long the reference is kept, in seconds: the retention of the event's job. */
+  keepSeconds: number;
+}
+
 /** What recording did with one report. */
 export type DeliveryReportOutcome =
   /** The SMS's state took the report into account (it may not have changed). */
@@ -34,12 +53,23 @@ export type DeliveryReportOutcome =
       jobId: string;
       state: SmsDeliveryState;
       becameFinal: boolean;
+      /** Whether the SMS's combined state is another than before this report. */
+      changed: boolean;
       sentAt?: number;
+      callback?: DeliveryCallbackSource;
     }
   /** Matched an SMS, but a final state of its part outranks it (a late `pending`). */
-  | { result: "unchanged"; jobId: string; state: SmsDeliveryState }
-  /** Seen before (same DLRID, or same reference, recipient, status and time). */
-  | { result: "duplicate" }
+  | {
+      result: "unchanged";
+      jobId: string;
+      state: SmsDeliveryState;
+      callback?: DeliveryCallbackSource;
+    }
+  /**
+   * Seen before (same DLRID, or same reference, recipient, status and time). `callback` is there
+   * when the SMS has one, so that a body retried after a failed enqueue can still enqueue it.
+   */
+  | { result: "duplicate"; jobId?: string; callback?: DeliveryCallbackSource }
   /** No SMS has this reference and recipient: kept in the unmatched list. */
   | { result: "unmatched" };
 
@@ -116,6 +146,7 @@ export async function recordDeliveryReports(
   const keys = deliveryKeys(prefix);
   const args: string[] = [
     `${prefix}:sms:dlr:`,
+    `${prefix}:${SMS_QUEUE}:`,
     String(ttlMs),
     String(options.unmatchedLimit ?? DELIVERY_UNMATCHED_LIMIT),
   ];
@@ -146,22 +177,83 @@ export async function recordDeliveryReports(
   if (typeof client[COMMAND] !== "function") {
     client.defineCommand(COMMAND, { numberOfKeys: 1, lua: RECORD_DELIVERY_REPORTS_LUA });
   }
-  const raw = (await client[COMMAND]!(keys.reference(reference), ...args)) as Array<
-    [string, string, string, string, number]
-  >;
-  return raw.map(([result, jobId, state, sentAt, becameFinal]) => {
-    if (result === "duplicate" || result === "unmatched") return { result };
-    if (result === "unchanged") return { result, jobId, state: state as SmsDeliveryState };
+  const raw = (await client[COMMAND]!(keys.reference(reference), ...args)) as unknown[];
+  const usedTtlMs = Number(raw[raw.length - 1]);
+  const keepSeconds = Number.isFinite(usedTtlMs) && usedTtlMs > 0 ? usedTtlMs / 1000 : ttlMs / 1000;
+  const rows = raw.slice(0, -1) as Array<[string, string, string, string, number, number, string]>;
+  return rows.map(([result, jobId, state, sentAt, becameFinal, changed, callbackJson]) => {
+    const callback = callbackSource(callbackJson, keepSeconds);
+    const withCallback = callback === undefined ? {} : { callback };
+    if (result === "unmatched") return { result };
+    if (result === "duplicate") return { result, ...(jobId ? { jobId } : {}), ...withCallback };
+    if (result === "unchanged") {
+      return { result, jobId, state: state as SmsDeliveryState, ...withCallback };
+    }
     const outcome: DeliveryReportOutcome = {
       result: "stored",
       jobId,
       state: state as SmsDeliveryState,
       becameFinal: becameFinal === 1,
+      changed: changed === 1,
+      ...withCallback,
     };
     const sentAtMs = Number(sentAt);
     if (sentAt !== "" && Number.isFinite(sentAtMs)) outcome.sentAt = sentAtMs;
     return outcome;
   });
+}
+
+interface RawCallback {
+  url: string;
+  state: string;
+  code?: string;
+  reportedAt?: string;
+  progress?: string;
+  returnvalue?: string;
+  finishedOn?: string;
+}
+
+/** Reads the script's callback JSON; undefined when there is none or it cannot be read. */
+function callbackSource(json: string, keepSeconds: number): DeliveryCallbackSource | undefined {
+  if (json === "") return undefined;
+  let raw: RawCallback;
+  try {
+    raw = JSON.parse(json) as RawCallback;
+  } catch {
+    return undefined;
+  }
+  if (typeof raw.url !== "string" || !isDeliveryStateName(raw.state)) return undefined;
+  const delivery: SmsDelivery = { state: raw.state };
+  if (raw.code) delivery.code = raw.code;
+  const at = Number(raw.reportedAt);
+  if (raw.reportedAt && Number.isFinite(at)) delivery.reportedAt = new Date(at).toISOString();
+  const result = parseJson(raw.returnvalue);
+  const progress = parseJson(raw.progress);
+  return {
+    url: raw.url,
+    delivery,
+    documentIds: documentIdsOf(result) ?? documentIdsOf(progress) ?? [],
+    dead: raw.finishedOn !== undefined && result === undefined,
+    keepSeconds,
+  };
+}
+
+function isDeliveryStateName(state: unknown): state is SmsDeliveryState {
+  return state === "pending" || state === "delivered" || state === "failed" || state === "expired";
+}
+
+function parseJson(text: string | undefined): unknown {
+  if (text === undefined || text === "" || text === "null") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function documentIdsOf(value: unknown): string[] | undefined {
+  const ids = (value as { documentIds?: unknown } | undefined)?.documentIds;
+  return Array.isArray(ids) && ids.every((id) => typeof id === "string") ? ids : undefined;
 }
 
 function stateOf(report: DeliveryReport, index: number): ReportedDeliveryState {

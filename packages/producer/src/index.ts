@@ -1,4 +1,12 @@
 export {
+  CALLBACK_ATTEMPTS,
+  CALLBACK_BACKOFF_TYPE,
+  type CallbackJob,
+  type CallbackJobData,
+  callbackEventId,
+  callbackJob,
+} from "./callback-jobs.js";
+export {
   CALLBACK_HEADERS,
   SmsCallbackError,
   type SmsCallbackErrorCode,
@@ -27,6 +35,7 @@ export {
 } from "./delivery-keys.js";
 export { readDelivery } from "./delivery-read.js";
 export {
+  type DeliveryCallbackSource,
   type DeliveryReport,
   DeliveryReportError,
   type DeliveryReportOutcome,

@@ -82,7 +82,7 @@ describe("recordDeliveryReports + readDelivery", () => {
       report(1, { errorCode: "000" }),
     ]);
     expect(outcomes).toEqual([
-      { result: "stored", jobId: "job-1", state: "delivered", becameFinal: true },
+      { result: "stored", jobId: "job-1", state: "delivered", becameFinal: true, changed: true },
     ]);
     expect(await readDelivery(redis, prefix, "job-1")).toEqual({
       state: "delivered",
@@ -118,7 +118,7 @@ describe("recordDeliveryReports + readDelivery", () => {
     const again = await recordDeliveryReports(redis, prefix, reference, [
       report(4, { dlrId: "x" }),
     ]);
-    expect(again).toEqual([{ result: "duplicate" }]);
+    expect(again).toEqual([{ result: "duplicate", jobId: "job-3" }]);
     expect(await readDelivery(redis, prefix, "job-3")).toMatchObject({
       state: "failed",
       code: "012",
