@@ -9,6 +9,16 @@ export type RetryKind = "transient" | "rate_limited" | "auth" | "redirected";
 /** Outcome label of `kpn_request_duration_seconds`. */
 export type RequestOutcome = "ok" | "permanent" | "rate_limited" | "auth" | "transient";
 
+/**
+ * Outcome label of `sms_callbacks_total`, one per attempt to POST a status event: `delivered`
+ * (2xx), `retried` (a network error, 408, 429 or 5xx, tried again later), `refused` (any other
+ * answer, which ends it) or `given_up` (the last attempt failed in a way that would be retried).
+ */
+export type CallbackOutcome = "delivered" | "retried" | "refused" | "given_up";
+
+/** Event label of `sms_callbacks_total`: the event's kind, `unknown` for job data of another kind. */
+export type CallbackEventLabel = "sent" | "dead" | "delivery" | "unknown";
+
 /** The worker's Prometheus metrics. */
 export interface WorkerMetrics {
   readonly registry: Registry;
@@ -22,6 +32,7 @@ export interface WorkerMetrics {
   readonly requestDuration: Histogram<"outcome">;
   readonly tokenRequests: Counter;
   readonly jobsActive: Gauge;
+  readonly callbacks: Counter<"event" | "outcome">;
 }
 
 /** Options of {@link createWorkerMetrics}. */
@@ -106,6 +117,12 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     jobsActive: new Gauge({
       name: "sms_jobs_active",
       help: "SMS jobs being processed by this worker right now",
+      registers,
+    }),
+    callbacks: new Counter({
+      name: "sms_callbacks_total",
+      help: "Attempts to POST a status callback, by event and outcome (delivered, retried, refused, given_up)",
+      labelNames: ["event", "outcome"],
       registers,
     }),
   };

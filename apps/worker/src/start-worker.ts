@@ -227,7 +227,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const callbackWorker = config.callbackSecret
     ? new Worker(
         CALLBACK_QUEUE,
-        createCallbackProcessor({ secret: config.callbackSecret, logger }),
+        createCallbackProcessor({ secret: config.callbackSecret, logger, metrics }),
         {
           connection,
           prefix: config.queuePrefix,

@@ -8,6 +8,7 @@ import {
 import { type Job, type Queue, UnrecoverableError } from "bullmq";
 import type { Logger } from "pino";
 import { request } from "undici";
+import type { CallbackEventLabel, CallbackOutcome, WorkerMetrics } from "./metrics.js";
 
 export { CALLBACK_ATTEMPTS, type CallbackJobData } from "@sms-relay/producer";
 
@@ -57,34 +58,62 @@ export interface CallbackProcessorOptions {
   logger: Logger;
   /** Longest wait for the backend's answer. @default 10000 */
   timeoutMs?: number;
+  /** Counts every attempt in `sms_callbacks_total`. @default no metrics */
+  metrics?: Pick<WorkerMetrics, "callbacks"> | undefined;
+}
+
+const EVENT_LABELS: ReadonlySet<string> = new Set(["sent", "dead", "delivery"]);
+
+/** The event label of a job: its data may be old or come from elsewhere, so the label is bounded. */
+function eventLabel(data: Partial<CallbackJobData>): CallbackEventLabel {
+  const kind = data.event?.event;
+  return typeof kind === "string" && EVENT_LABELS.has(kind)
+    ? (kind as CallbackEventLabel)
+    : "unknown";
 }
 
 /**
  * POSTs one event, signed: 2xx ends it; a network error, 408, 429 or 5xx is retried with the
- * `callback` backoff; any other answer ends it as failed (the failed job is kept).
+ * `callback` backoff; any other answer ends it as failed (the failed job is kept). Each attempt
+ * is counted once in `sms_callbacks_total`, by its outcome.
  */
 export function createCallbackProcessor(options: CallbackProcessorOptions) {
-  const { secret, logger, timeoutMs = 10_000 } = options;
+  const { secret, logger, timeoutMs = 10_000, metrics } = options;
   return async (job: Job<CallbackJobData>): Promise<{ status: number }> => {
     const { url, eventId, event } = job.data;
+    const count = (outcome: CallbackOutcome): void => {
+      metrics?.callbacks.inc({ event: eventLabel(job.data), outcome });
+    };
+    // BullMQ retries while attempts made before this one + 1 < attempts.
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const body = JSON.stringify(event);
     const timestamp = Math.floor(Date.now() / 1000);
-    const response = await request(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        [CALLBACK_HEADERS.eventId]: eventId,
-        [CALLBACK_HEADERS.timestamp]: String(timestamp),
-        [CALLBACK_HEADERS.signature]: signCallback(body, secret, timestamp),
-      },
-      body,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    await response.body.dump();
-    const status = response.statusCode;
-    if (status >= 200 && status < 300) return { status };
+    let status: number;
+    try {
+      const response = await request(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          [CALLBACK_HEADERS.eventId]: eventId,
+          [CALLBACK_HEADERS.timestamp]: String(timestamp),
+          [CALLBACK_HEADERS.signature]: signCallback(body, secret, timestamp),
+        },
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      await response.body.dump();
+      status = response.statusCode;
+    } catch (error) {
+      count(lastAttempt ? "given_up" : "retried");
+      throw error;
+    }
+    if (status >= 200 && status < 300) {
+      count("delivered");
+      return { status };
+    }
     const retryable = status === 408 || status === 429 || status >= 500;
+    count(retryable ? (lastAttempt ? "given_up" : "retried") : "refused");
     logger.warn(
       { jobId: event.id, eventId, status, attempt: job.attemptsMade + 1, retryable },
       "status callback refused",

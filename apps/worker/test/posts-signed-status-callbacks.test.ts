@@ -1,13 +1,29 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { CALLBACK_QUEUE, type SmsCallbackEvent, verifyCallback } from "@sms-relay/producer";
+import {
+  CALLBACK_JOB_NAME,
+  CALLBACK_QUEUE,
+  type SmsCallbackEvent,
+  verifyCallback,
+} from "@sms-relay/producer";
 import { waitFor } from "@sms-relay/testing";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
+import type { CallbackJobData } from "../src/status-callbacks.js";
+import { readMetric } from "./support/prometheus.js";
 import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
 const SECRET = "callback-secret-for-tests";
+
+/** The worker's `sms_callbacks_total` for these labels, read from its `/metrics`. */
+async function callbacksCounted(
+  healthUrl: string,
+  labels: Record<string, string>,
+): Promise<number> {
+  const response = await fetch(`${healthUrl}/metrics`);
+  return readMetric(await response.text(), "sms_callbacks_total", labels);
+}
 
 interface Received {
   eventId: string;
@@ -89,6 +105,17 @@ describe("status callbacks", () => {
     // Refused attempts and the last one carried the same event id.
     expect([...backend.attempts.values()].reduce((a, b) => a + b, 0)).toBe(2 + 6);
     expect(backend.received).toHaveLength(2);
+
+    // Every attempt is counted once, by event and outcome.
+    const url = stack.worker.healthUrl;
+    await waitFor(async () => (await callbacksCounted(url, { outcome: "delivered" })) === 2, {
+      description: "both deliveries counted",
+    });
+    expect(await callbacksCounted(url, { event: "sent", outcome: "delivered" })).toBe(1);
+    expect(await callbacksCounted(url, { event: "dead", outcome: "delivered" })).toBe(1);
+    expect(await callbacksCounted(url, { outcome: "retried" })).toBe(6);
+    expect(await callbacksCounted(url, { outcome: "refused" })).toBe(0);
+    expect(await callbacksCounted(url, { outcome: "given_up" })).toBe(0);
   });
 
   it("stops at a 4xx other than 408 and 429, keeping the failed job", async () => {
@@ -111,6 +138,63 @@ describe("status callbacks", () => {
         description: "the callback job failed for good",
       });
       expect(backend.attempts.get(`${id}-sent`)).toBe(1);
+      const url = stack.worker.healthUrl;
+      await waitFor(async () => (await callbacksCounted(url, { outcome: "refused" })) === 1, {
+        description: "the refusal counted",
+      });
+      expect(await callbacksCounted(url, { event: "sent", outcome: "refused" })).toBe(1);
+      expect(await callbacksCounted(url, {})).toBe(1);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it("counts the last failed attempt as given up, and network errors as retried", async () => {
+    // Nothing listens on this port: every attempt is a connection error.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const stack = await stacks.start({
+      label: "callbacks-given-up",
+      env: { SMS_CALLBACK_SECRET: SECRET, SMS_CALLBACK_BACKOFF_MS: "10" },
+    });
+    const queue = new Queue<CallbackJobData>(CALLBACK_QUEUE, {
+      connection: { url: stacks.redis.url },
+      prefix: stack.config.queuePrefix,
+    });
+    try {
+      // The worker's own events get 40 attempts, more than a day apart; a job with 3 (one
+      // enqueued by an older release, say) reaches its last attempt within the test.
+      await queue.add(
+        CALLBACK_JOB_NAME,
+        {
+          v: 1,
+          url: `http://127.0.0.1:${port}/sms-status`,
+          eventId: "sms-1-dead",
+          event: {
+            id: "sms-1",
+            event: "dead",
+            state: "dead",
+            deadReason: "expired",
+            delivery: { state: "unknown" },
+            documentIds: [],
+            to: "+31612345678",
+            at: new Date().toISOString(),
+          },
+        },
+        { jobId: "sms-1-dead", attempts: 3, backoff: { type: "callback" } },
+      );
+      await waitFor(async () => (await queue.getJobState("sms-1-dead")) === "failed", {
+        description: "the callback job failed after its last attempt",
+      });
+      const url = stack.worker.healthUrl;
+      await waitFor(async () => (await callbacksCounted(url, { outcome: "given_up" })) === 1, {
+        description: "the last attempt counted",
+      });
+      expect(await callbacksCounted(url, { event: "dead", outcome: "given_up" })).toBe(1);
+      expect(await callbacksCounted(url, { event: "dead", outcome: "retried" })).toBe(2);
+      expect(await callbacksCounted(url, {})).toBe(3);
     } finally {
       await queue.close();
     }

@@ -30,6 +30,23 @@ describe("reliability measurements", () => {
     expect(readMetric("", "sms_sent_total")).toBe(0);
   });
 
+  it("sums only the series that carry every label asked for", () => {
+    const exposition = [
+      'sms_callbacks_total{event="sent",outcome="retried"} 6',
+      'sms_callbacks_total{outcome="retried",event="dead"} 4',
+      'sms_callbacks_total{event="sent",outcome="delivered"} 1',
+      'sms_callbacks_total{event="odd \\"x\\" } y",outcome="refused"} 2',
+      "",
+    ].join("\n");
+    expect(readMetric(exposition, "sms_callbacks_total", { outcome: "retried" })).toBe(10);
+    expect(
+      readMetric(exposition, "sms_callbacks_total", { event: "dead", outcome: "retried" }),
+    ).toBe(4);
+    expect(readMetric(exposition, "sms_callbacks_total", { event: 'odd "x" } y' })).toBe(2);
+    expect(readMetric(exposition, "sms_callbacks_total", { outcome: "given_up" })).toBe(0);
+    expect(readMetric(exposition, "sms_callbacks_total", {})).toBe(13);
+  });
+
   it("counts repeats of a message as duplicates and ties document ids to their messages", () => {
     const send = (documentId: string, content: string) => ({
       documentId,
