@@ -25,7 +25,7 @@ export {
   isDeliveryReference,
   newDeliveryReference,
 } from "./delivery-keys.js";
-export { readDelivery } from "./delivery-read.js";
+export { readDeliveries, readDelivery } from "./delivery-read.js";
 export {
   type DeliveryReport,
   DeliveryReportError,
