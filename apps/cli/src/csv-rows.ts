@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import { MAX_TTL_SECONDS } from "@sms-relay/producer";
 import { parse } from "csv-parse";
 import { CliError } from "./cli-error.js";
 
@@ -11,20 +12,33 @@ export interface CsvRow {
   content: string;
   sender?: string;
   idempotencyKey?: string;
+  ttlSeconds?: number;
+  /** As written; the producer checks it (an ISO date-time with offset, at most a week ahead). */
+  expiresAt?: string;
+}
+
+/** A data row refused before it reaches the producer, with the one-line reason. */
+export interface CsvRowProblem {
+  line: number;
+  problem: string;
 }
 
 const REQUIRED = ["to", "content"] as const;
-const OPTIONAL = ["sender", "key"] as const;
-const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
+const OPTIONAL = ["sender", "key", "ttlSeconds", "expiresAt"] as const;
+/** Header names are matched without regard to case; the parser's records use these. */
+const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL].map((name) => name.toLowerCase());
 
-/** Checks the header row: `to` and `content` required, `sender` and `key` optional, any order. */
+/**
+ * Checks the header row: `to` and `content` required, `sender`, `key`, `ttlSeconds` and
+ * `expiresAt` optional, any order, any case.
+ */
 function readHeader(header: string[]): string[] {
   const columns = header.map((name) => name.trim().toLowerCase());
   const unknown = columns.filter((name) => !KNOWN.includes(name));
   if (unknown.length > 0) {
     throw new CliError(
       "CSV_HEADER",
-      `unknown column ${unknown.map((name) => `"${name}"`).join(", ")} in the header row: expected to,content[,sender][,key]`,
+      `unknown column ${unknown.map((name) => `"${name}"`).join(", ")} in the header row: expected to,content[,sender][,key][,ttlSeconds][,expiresAt]`,
     );
   }
   const missing = REQUIRED.filter((name) => !columns.includes(name));
@@ -44,14 +58,27 @@ export interface CsvProgress {
 }
 
 /**
+ * `ttlSeconds` as written: empty is none, digits are a number (the producer checks the range),
+ * anything else gives the problem as a string. The value is not quoted back: in a shifted row
+ * it could be a phone number or a message text.
+ */
+function ttlOf(value: string | undefined): number | string | undefined {
+  const text = value?.trim() ?? "";
+  if (text === "") return undefined;
+  if (/^\d+$/.test(text)) return Number(text);
+  return `ttlSeconds: must be a whole number of seconds, 1 to ${MAX_TTL_SECONDS}`;
+}
+
+/**
  * Streams the rows of a bulk CSV file (UTF-8, BOM allowed, `,` separated, a header row
  * naming the columns). Empty lines are skipped; a row with too few fields keeps them empty,
- * so that the producer reports it as invalid.
+ * so that the producer reports it as invalid. A `ttlSeconds` that is not a whole number comes
+ * as a {@link CsvRowProblem}, so that the row is refused rather than queued without expiry.
  */
 export async function* readCsvRows(
   path: string,
   onProgress?: (progress: CsvProgress) => void,
-): AsyncGenerator<CsvRow> {
+): AsyncGenerator<CsvRow | CsvRowProblem> {
   let totalBytes: number;
   try {
     totalBytes = (await stat(path)).size;
@@ -81,12 +108,20 @@ export async function* readCsvRows(
       onProgress?.({ bytesRead: stream.bytesRead, totalBytes });
       const sender = record.sender?.trim();
       const key = record.key?.trim();
+      const ttlSeconds = ttlOf(record.ttlseconds);
+      if (typeof ttlSeconds === "string") {
+        yield { line: info.lines, problem: ttlSeconds };
+        continue;
+      }
+      const expiresAt = record.expiresat?.trim();
       yield {
         line: info.lines,
         to: record.to ?? "",
         content: record.content ?? "",
         ...(sender ? { sender } : {}),
         ...(key ? { idempotencyKey: key } : {}),
+        ...(ttlSeconds !== undefined ? { ttlSeconds } : {}),
+        ...(expiresAt ? { expiresAt } : {}),
       };
     }
   } catch (error) {

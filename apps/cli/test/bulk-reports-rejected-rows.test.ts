@@ -93,6 +93,52 @@ describe("sms-relay bulk", () => {
     await queue.close();
   });
 
+  it("gives rows a lifetime from ttlSeconds or expiresAt columns, refusing bad values by column", async () => {
+    const { env, queue } = await freshQueue();
+    const inAnHour = new Date(Date.now() + 3600_000).toISOString();
+    const tooLate = new Date(Date.now() + 8 * 24 * 3600_000).toISOString();
+    const path = await files.write(
+      "expiry.csv",
+      [
+        "to,content,TTLSeconds,expiresAt",
+        "0612345601,Met ttl,300,",
+        `0612345602,Met tijdstip,,${inAnHour}`,
+        "0612345603,Zonder,,",
+        "0612345604,Geen getal,5 min,", // line 5
+        "0612345605,Te lang,604801,", // line 6
+        "0612345606,Geen datum,,morgen", // line 7
+        `0612345607,Te ver,,${tooLate}`, // line 8
+        `0612345608,Allebei,60,${inAnHour}`, // line 9
+        "0612345609,Negatief,-5,", // line 10
+      ].join("\n"),
+    );
+    const started = Date.now();
+    const run = await cli(["bulk", path], env);
+    expect(run.code).toBe(1);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines).toEqual([
+      "accepted 3, rejected 6",
+      "line 5: ttlSeconds: must be a whole number of seconds, 1 to 604800",
+      expect.stringMatching(/^line 6: ttlSeconds: must be 1 to 604800/),
+      expect.stringMatching(/^line 7: expiresAt: must be a valid date/),
+      expect.stringMatching(/^line 8: expiresAt: must be at most a week ahead/),
+      expect.stringMatching(/^line 9: expiresAt: give ttlSeconds or expiresAt, not both/),
+      "line 10: ttlSeconds: must be a whole number of seconds, 1 to 604800",
+    ]);
+    expect(run.stderr).toContain("6 of 9 rows rejected; the other 3 were queued");
+
+    const jobs = await queue.getJobs(["waiting"]);
+    const expiryOf = (content: string) =>
+      jobs.find((job) => job.data.content === content)?.data.expiresAt as string | undefined;
+    expect(jobs).toHaveLength(3);
+    const ttlExpiry = Date.parse(expiryOf("Met ttl") ?? "");
+    expect(ttlExpiry).toBeGreaterThanOrEqual(started + 300_000);
+    expect(ttlExpiry).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect(expiryOf("Met tijdstip")).toBe(inAnHour);
+    expect(expiryOf("Zonder")).toBeUndefined();
+    await queue.close();
+  });
+
   it.each([
     ["no header", "0612345678,Hallo\n", /header row/],
     ["an unknown column", "to,content,phone\n0612345678,Hallo,x\n", /unknown column "phone"/],

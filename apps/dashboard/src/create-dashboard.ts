@@ -116,7 +116,14 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath("/");
   createBullBoard({
-    queues: queues.map((queue) => new MaskedBullMQAdapter(queue, { readOnly })),
+    // Dead-letter records have the id of their SMS: both show its delivery state.
+    queues: queues.map(
+      (queue) =>
+        new MaskedBullMQAdapter(queue, {
+          readOnly,
+          deliveries: (jobIds) => deadLetters.deliveries(jobIds),
+        }),
+    ),
     serverAdapter,
     options: {
       uiConfig: {

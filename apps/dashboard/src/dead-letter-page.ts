@@ -1,4 +1,4 @@
-import type { DeadLetterEntry } from "@sms-relay/producer";
+import type { DeadLetterEntry, SmsDelivery } from "@sms-relay/producer";
 
 /** Escapes text for HTML element content and double- or single-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
@@ -10,9 +10,15 @@ export function escapeHtml(value: unknown): string {
     .replaceAll("'", "&#39;");
 }
 
+/** One row of the dead-letter page: a record and the delivery state of its SMS. */
+export interface DeadLetterPageEntry extends DeadLetterEntry {
+  /** Parts accepted before the SMS died can still be reported. @default not shown */
+  delivery?: SmsDelivery;
+}
+
 /** What {@link renderDeadLetterPage} shows. Entries must already be masked. */
 export interface DeadLetterPageModel {
-  entries: DeadLetterEntry[];
+  entries: DeadLetterPageEntry[];
   total: number;
   offset: number;
   pageSize: number;
@@ -46,7 +52,17 @@ function errorCell(error: unknown): string {
   return parts.filter(Boolean).join("<br>");
 }
 
-function row(entry: DeadLetterEntry, readOnly: boolean): string {
+function deliveryCell(delivery: SmsDelivery | undefined): string {
+  if (!delivery) return "";
+  const parts = [
+    escapeHtml(delivery.state),
+    delivery.code !== undefined ? `code <code>${escapeHtml(delivery.code)}</code>` : "",
+    delivery.reportedAt !== undefined ? escapeHtml(delivery.reportedAt) : "",
+  ];
+  return parts.filter(Boolean).join("<br>");
+}
+
+function row(entry: DeadLetterPageEntry, readOnly: boolean): string {
   const data = asRecord(entry.data);
   const message = asRecord(data.message);
   const documentIds = Array.isArray(data.documentIds) ? data.documentIds : [];
@@ -62,6 +78,7 @@ function row(entry: DeadLetterEntry, readOnly: boolean): string {
 <td>${escapeHtml(data.attemptsMade)}</td>
 <td>${escapeHtml(data.failedAt)}</td>
 <td>${documentIds.map((id) => `<code>${escapeHtml(id)}</code>`).join("<br>")}</td>
+<td>${deliveryCell(entry.delivery)}</td>
 </tr>`;
 }
 
@@ -79,7 +96,7 @@ function pager(model: DeadLetterPageModel): string {
 
 /**
  * The dead-letter page: one row per record with its masked recipient, reason, error, attempts,
- * failure time and the parts already sent, and (unless read-only) plain forms to redrive or
+ * failure time, the parts already sent and their delivery state, and (unless read-only) plain forms to redrive or
  * purge. Every value is escaped: records hold texts from the API and from job data.
  */
 export function renderDeadLetterPage(model: DeadLetterPageModel): string {
@@ -91,7 +108,7 @@ export function renderDeadLetterPage(model: DeadLetterPageModel): string {
   const notice = model.notice
     ? `<p class="notice" role="status">${escapeHtml(model.notice)}</p>`
     : "";
-  const head = `<tr>${readOnly ? "" : "<th></th>"}<th>id</th><th>to</th><th>sender</th><th>reason</th><th>error</th><th>attempts</th><th>failed at</th><th>parts sent (document ids)</th></tr>`;
+  const head = `<tr>${readOnly ? "" : "<th></th>"}<th>id</th><th>to</th><th>sender</th><th>reason</th><th>error</th><th>attempts</th><th>failed at</th><th>parts sent (document ids)</th><th>delivery</th></tr>`;
   const table =
     entries.length === 0
       ? "<p>The dead-letter queue is empty.</p>"

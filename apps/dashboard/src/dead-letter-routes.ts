@@ -1,7 +1,7 @@
 import type { DeadLetterEntry, DeadLetterJobData, DeadLetterQueue } from "@sms-relay/producer";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type { Logger } from "pino";
-import { renderDeadLetterPage } from "./dead-letter-page.js";
+import { type DeadLetterPageEntry, renderDeadLetterPage } from "./dead-letter-page.js";
 import {
   DashboardRequestError,
   type DeadLetterSelection,
@@ -41,6 +41,18 @@ function masked(entry: DeadLetterEntry): DeadLetterEntry {
   return { ...entry, data: maskPhoneNumbers(entry.data) as DeadLetterJobData };
 }
 
+/** A page of records, masked, each with the delivery state of its SMS (one round trip for all). */
+async function withDeliveries(
+  deadLetters: DeadLetterQueue,
+  entries: DeadLetterEntry[],
+): Promise<DeadLetterPageEntry[]> {
+  const deliveries = await deadLetters.deliveries(entries.map((entry) => entry.id));
+  return entries.map((entry, index) => {
+    const delivery = deliveries[index];
+    return { ...masked(entry), ...(delivery ? { delivery } : {}) };
+  });
+}
+
 function one(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -65,7 +77,8 @@ function noticeOf(query: Record<string, unknown>): string | undefined {
  * guard when read-only):
  * - `GET /` an HTML page of the records, with forms posting to `POST /redrive` and
  *   `POST /purge` (form-encoded, same-origin only), which redirect back with the result;
- * - `GET /api?offset=&limit=` → `{ total, offset, limit, entries }`, numbers masked;
+ * - `GET /api?offset=&limit=` → `{ total, offset, limit, entries }`, numbers masked, each entry
+ *   with the `delivery` of its SMS;
  * - `POST /api/redrive`, `POST /api/purge` with `{"ids": [..]}` or `{"all": true}` →
  *   the producer's `{ redriven, missing }` / `{ purged, missing }`.
  */
@@ -105,6 +118,7 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
       deadLetters.list({ start: offset, end: offset + PAGE_SIZE - 1 }),
       deadLetters.count(),
     ]);
+    const shown = await withDeliveries(deadLetters, entries);
     const notice = noticeOf(req.query);
     res
       .set({
@@ -119,7 +133,7 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
       .type("html")
       .send(
         renderDeadLetterPage({
-          entries: entries.map(masked),
+          entries: shown,
           total,
           offset,
           pageSize: PAGE_SIZE,
@@ -136,9 +150,8 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
       limit === 0 ? [] : deadLetters.list({ start: offset, end: offset + limit - 1 }),
       deadLetters.count(),
     ]);
-    res
-      .set("cache-control", "no-store")
-      .json({ total, offset, limit, entries: entries.map(masked) });
+    const shown = await withDeliveries(deadLetters, entries);
+    res.set("cache-control", "no-store").json({ total, offset, limit, entries: shown });
   });
 
   // Scripts send no Origin; a browser page of another site always does, and cannot send

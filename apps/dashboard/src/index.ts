@@ -5,7 +5,12 @@ export {
 } from "./auth-throttle.js";
 export { type BasicAuthOptions, createBasicAuth } from "./basic-auth.js";
 export { createDashboard, type Dashboard, type DashboardOptions } from "./create-dashboard.js";
-export { type DeadLetterPageModel, escapeHtml, renderDeadLetterPage } from "./dead-letter-page.js";
+export {
+  type DeadLetterPageEntry,
+  type DeadLetterPageModel,
+  escapeHtml,
+  renderDeadLetterPage,
+} from "./dead-letter-page.js";
 export { createDeadLetterRouter, type DeadLetterRouterOptions } from "./dead-letter-routes.js";
 export {
   DashboardRequestError,
@@ -14,6 +19,7 @@ export {
   parseFormSelection,
   parseJsonSelection,
 } from "./dead-letter-selection.js";
+export { describeDelivery } from "./describe-delivery.js";
 export {
   type DashboardConfig,
   DashboardConfigError,
@@ -22,7 +28,11 @@ export {
 } from "./env.js";
 export { createJsonMasking } from "./mask-json-responses.js";
 export { maskNumber, maskNumbersInText, maskPhoneNumbers } from "./mask-phone-numbers.js";
-export { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+export {
+  type DeliveryReader,
+  MaskedBullMQAdapter,
+  type MaskedBullMQAdapterOptions,
+} from "./masked-bullmq-adapter.js";
 export { createRetryGuards, type RetryGuardsOptions } from "./retry-guards.js";
 export {
   createSameOriginGuard,

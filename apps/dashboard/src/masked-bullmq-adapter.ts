@@ -1,11 +1,33 @@
 import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import type { SmsDelivery } from "@sms-relay/producer";
 import type { Job, Queue } from "bullmq";
+import { describeDelivery } from "./describe-delivery.js";
 import { maskNumbersInText, maskPhoneNumbers } from "./mask-phone-numbers.js";
 
 type JobStatuses = Parameters<BullMQAdapter["getJobs"]>[0];
 
-/** What a job shows when its failure text is masked as well as its data. */
-function withMaskedFailure(job: Job): Job {
+/** Reads the delivery state of each SMS by job id, in the order of the ids, in one round trip. */
+export type DeliveryReader = (jobIds: string[]) => Promise<SmsDelivery[]>;
+
+/** Options of {@link MaskedBullMQAdapter}. */
+export interface MaskedBullMQAdapterOptions {
+  /** Hide bull-board's write buttons (retry, clean, …). */
+  readOnly: boolean;
+  /** Name of the queue in the board. @default the queue's name */
+  displayName?: string;
+  /**
+   * Where each job's delivery state comes from (jobs whose id is an SMS's id: `sms` jobs and
+   * their dead-letter records). Given, every job shows it after its name, `sms · delivery:
+   * delivered (code 000, 2025-…)`. @default none shown
+   */
+  deliveries?: DeliveryReader;
+}
+
+/**
+ * What a job shows: its failure text masked as well as its data, and its delivery state (read
+ * beforehand, as `toJSON` is synchronous) for the name formatter.
+ */
+function presented(job: Job, delivery: SmsDelivery | undefined): Job {
   const toJSON = job.toJSON.bind(job);
   Object.defineProperty(job, "toJSON", {
     configurable: true,
@@ -17,6 +39,7 @@ function withMaskedFailure(job: Job): Job {
         stacktrace: Array.isArray(json.stacktrace)
           ? json.stacktrace.map((line) => (line ? maskNumbersInText(line) : line))
           : json.stacktrace,
+        ...(delivery ? { delivery } : {}),
       };
     },
   });
@@ -26,34 +49,49 @@ function withMaskedFailure(job: Job): Job {
 /**
  * bull-board's BullMQ adapter with every phone number masked in what the board shows: job data,
  * name and return value through bull-board's formatters, and failure reasons, stack traces and
- * job logs, which the formatters do not reach.
+ * job logs, which the formatters do not reach. With `deliveries`, each job's name also tells its
+ * delivery state, read for a whole page of jobs in one round trip.
  */
 export class MaskedBullMQAdapter extends BullMQAdapter {
-  constructor(queue: Queue, options: { readOnly: boolean; displayName?: string }) {
+  private readonly deliveries: DeliveryReader | undefined;
+
+  constructor(queue: Queue, options: MaskedBullMQAdapterOptions) {
     super(queue, {
       readOnlyMode: options.readOnly,
       allowRetries: !options.readOnly,
       ...(options.displayName ? { displayName: options.displayName } : {}),
     });
+    this.deliveries = options.deliveries;
     this.setFormatter("data", (data: unknown) => maskPhoneNumbers(data));
     this.setFormatter("returnValue", (value: unknown) => maskPhoneNumbers(value));
-    this.setFormatter("name", (job: { name?: unknown }) =>
-      typeof job.name === "string" ? maskNumbersInText(job.name) : "",
-    );
+    // bull-board hands the name formatter the whole job, so it can see the delivery too.
+    this.setFormatter("name", (job: { name?: unknown; delivery?: SmsDelivery }) => {
+      const name = typeof job.name === "string" ? job.name : "";
+      const shown = job.delivery ? `${name} · ${describeDelivery(job.delivery)}` : name;
+      return maskNumbersInText(shown);
+    });
   }
 
   override async getJob(id: string): Promise<Job | undefined> {
     const job = await super.getJob(id);
-    return job ? withMaskedFailure(job) : job;
+    if (!job) return job;
+    const [delivery] = await this.readDeliveries([job]);
+    return presented(job, delivery);
   }
 
   override async getJobs(statuses: JobStatuses, start?: number, end?: number): Promise<Job[]> {
-    const jobs = await super.getJobs(statuses, start, end);
-    return jobs.map((job) => (job ? withMaskedFailure(job) : job));
+    const jobs = (await super.getJobs(statuses, start, end)).filter(Boolean);
+    const deliveries = await this.readDeliveries(jobs);
+    return jobs.map((job, index) => presented(job, deliveries[index]));
   }
 
   override async getJobLogs(id: string): Promise<string[]> {
     const logs = await super.getJobLogs(id);
     return logs.map(maskNumbersInText);
+  }
+
+  private async readDeliveries(jobs: Job[]): Promise<(SmsDelivery | undefined)[]> {
+    if (!this.deliveries || jobs.length === 0) return [];
+    return await this.deliveries(jobs.map((job) => String(job.id)));
   }
 }

@@ -2,6 +2,8 @@ import type { Job, JobsOptions, JobType, Queue } from "bullmq";
 import { clusterPrefixProblem } from "./cluster-prefix.js";
 import { QueueAccess, type SmsRedisConnection } from "./connection.js";
 import { PRODUCER_DEFAULTS } from "./defaults.js";
+import { readDeliveries } from "./delivery-read.js";
+import type { SmsDelivery } from "./delivery-state.js";
 import { SmsProducerError } from "./errors.js";
 import { ADD_TOKEN_OPTION, newAddToken, wasDeduplicated } from "./idempotency.js";
 import { SMS_JOB_DEFAULTS } from "./job-options.js";
@@ -144,6 +146,7 @@ function toEntry(job: Job): DeadLetterEntry {
  */
 export class DeadLetterQueue {
   private readonly access: QueueAccess;
+  private readonly prefix: string;
   private readonly records: Queue;
   private readonly sms: Queue;
 
@@ -172,6 +175,7 @@ export class DeadLetterQueue {
       connectTimeoutMs: checkedTimeout(options, "connectTimeoutMs"),
       operationTimeoutMs: checkedTimeout(options, "operationTimeoutMs"),
     });
+    this.prefix = prefix;
     this.records = this.access.queue(DEAD_LETTER_QUEUE, prefix);
     this.sms = this.access.queue(SMS_QUEUE, prefix);
   }
@@ -200,6 +204,18 @@ export class DeadLetterQueue {
   async get(id: string): Promise<DeadLetterEntry | undefined> {
     const job = await this.access.run("read a dead letter", () => this.records.getJob(id));
     return job ? toEntry(job) : undefined;
+  }
+
+  /**
+   * The delivery state of each SMS by its `sms` job id, in the order of `ids`, in one round trip.
+   * Records have the id of their SMS, so this answers for dead letters (a dead SMS may have had
+   * parts accepted before it died, which can still be reported `delivered` or `failed`) as well
+   * as for any other SMS.
+   */
+  async deliveries(ids: readonly string[]): Promise<SmsDelivery[]> {
+    return await this.access.run("read delivery states", () =>
+      readDeliveries(this.access.client, this.prefix, ids),
+    );
   }
 
   /**

@@ -33,7 +33,7 @@ export {
   isDeliveryReference,
   newDeliveryReference,
 } from "./delivery-keys.js";
-export { readDelivery } from "./delivery-read.js";
+export { readDeliveries, readDelivery } from "./delivery-read.js";
 export {
   type DeliveryCallbackSource,
   type DeliveryReport,

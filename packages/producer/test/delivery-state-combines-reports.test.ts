@@ -7,6 +7,7 @@ import {
   deliveryStateOfKpnStatus,
   isDeliveryReference,
   newDeliveryReference,
+  readDeliveries,
   readDelivery,
   recordDeliveryReports,
 } from "../src/index.js";
@@ -140,6 +141,21 @@ describe("recordDeliveryReports + readDelivery", () => {
     expect(await state()).toBe("expired");
     await recordDeliveryReports(redis, prefix, reference, [report(5, { documentId: "d4" })]);
     expect(await state()).toBe("failed");
+  });
+
+  it("reads the states of many SMS at once, in the order asked, unknown where none came", async () => {
+    const prefix = server().uniquePrefix("dlr");
+    const delivered = await sentSms(prefix, "job-a");
+    const failed = await sentSms(prefix, "job-b");
+    await recordDeliveryReports(redis, prefix, delivered, [report(1, { errorCode: "000" })]);
+    await recordDeliveryReports(redis, prefix, failed, [report(4, { errorCode: "104" })]);
+    const at = new Date(T0).toISOString();
+    expect(await readDeliveries(redis, prefix, ["job-b", "job-none", "job-a"])).toEqual([
+      { state: "failed", code: "104", reportedAt: at },
+      { state: "unknown" },
+      { state: "delivered", code: "000", reportedAt: at },
+    ]);
+    expect(await readDeliveries(redis, prefix, [])).toEqual([]);
   });
 
   it("keeps a report that matches no SMS in the capped unmatched list, number masked", async () => {

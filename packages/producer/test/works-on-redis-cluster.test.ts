@@ -7,6 +7,9 @@ import {
   DEAD_LETTER_QUEUE,
   type DeadLetterJobData,
   deadLetterJobOptions,
+  deliveryKeys,
+  newDeliveryReference,
+  recordDeliveryReports,
   SMS_QUEUE,
   type SmsJobData,
   type SmsJobResult,
@@ -172,6 +175,25 @@ describe("SmsProducer on a Redis Cluster with prefix {sms}", () => {
 
     expect(await sms.deadLetters.purge("all")).toEqual({ purged: ["dead-c"], missing: [] });
     expect(await sms.deadLetters.count()).toBe(0);
+    await expectOneSlot();
+  });
+
+  it("reads the delivery states of a page of SMS in one pipeline", async () => {
+    const reference = newDeliveryReference();
+    const key = deliveryKeys(PREFIX).reference(reference);
+    await client.hset(key, { "+31612345631": "sent-a", "+31612345632": "sent-b" });
+    await client.expire(key, 3600);
+    await recordDeliveryReports(client, PREFIX, reference, [
+      { recipient: "+31612345631", status: 1 },
+      { recipient: "+31612345632", status: 4, errorCode: "104" },
+    ]);
+    const deliveries = await sms.deadLetters.deliveries(["sent-b", "never-reported", "sent-a"]);
+    expect(deliveries.map((delivery) => delivery.state)).toEqual([
+      "failed",
+      "unknown",
+      "delivered",
+    ]);
+    expect(deliveries[0]?.code).toBe("104");
     await expectOneSlot();
   });
 });

@@ -47,10 +47,14 @@ Usage: sms-relay bulk [--json] FILE.csv
 
 Queues one SMS per row of a CSV file (UTF-8, comma-separated). The first line must be a
 header naming the columns, in any order:
-  to        recipient (required)
-  content   the text (required)
-  sender    sender name (optional; empty means the default sender)
-  key       idempotency key (optional; a key seen before is not queued twice)
+  to          recipient (required)
+  content     the text (required)
+  sender      sender name (optional; empty means the default sender)
+  key         idempotency key (optional; a key seen before is not queued twice)
+  ttlSeconds  lifetime in whole seconds, 1 to 604800 (optional): never sent after it, counted
+              from when the row is queued
+  expiresAt   the moment it is never sent after, an ISO date-time with offset at most a week
+              ahead, e.g. 2030-01-01T12:00:00+01:00 (optional; give it or ttlSeconds, not both)
 
 Valid rows are queued even when others are invalid. Prints a summary with the line number and
 reason of every rejected row; exits 1 when any row was rejected. Shows progress on stderr when
@@ -61,8 +65,9 @@ Options:
   -h, --help         show this help
 
 Example file:
-  to,content,sender
-  0612345678,"Your order has shipped",MyShop
+  to,content,sender,ttlSeconds
+  0612345678,"Your order has shipped",MyShop,
+  0612345679,"Your code is 4711",MyShop,300
 `,
   async run(args, context) {
     const { values, positionals } = parseCommandArgs(this, args, {
@@ -102,6 +107,10 @@ Example file:
     for await (const row of readCsvRows(path, ({ bytesRead, totalBytes }) => {
       fraction = totalBytes > 0 ? bytesRead / totalBytes : 1;
     })) {
+      if ("problem" in row) {
+        summary.rejected.push({ line: row.line, error: row.problem });
+        continue;
+      }
       chunk.push(row);
       if (chunk.length >= CHUNK_SIZE) await flush();
     }
