@@ -17,6 +17,8 @@ const CONCURRENCY = 50;
 const ROUND_TIMEOUT_MS = 90_000;
 const ROUND_SCRIPT = new URL("../lib/worker-round.mjs", import.meta.url);
 const MB = 1024 * 1024;
+// Never called: the sandbox sends no reports in benchmarks, it only sees the webhook_url.
+const DLR_URL = "http://127.0.0.1:9/kpn/dlr";
 
 /**
  * @typedef {object} WorkerMeasurement
@@ -72,11 +74,13 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
 
   /**
    * @param {"baseline" | "subject"} mode
+   * @param {Record<string, string>} [env]
    * @returns {Promise<WorkerMeasurement>}
    */
-  async function measure(mode) {
+  async function measure(mode, env) {
     const round = await runRoundProcess({
       mode,
+      ...(env ? { env } : {}),
       redisUrl,
       sandboxUrl: sandbox.url,
       token,
@@ -108,10 +112,16 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
         if (accepted.length !== JOBS)
           throw new Error(`enqueued only ${accepted.length} of ${JOBS}`);
       },
-      contestants: { baseline: () => measure("baseline"), subject: () => measure("subject") },
+      contestants: {
+        baseline: () => measure("baseline"),
+        subject: () => measure("subject"),
+        // The same worker asking for delivery reports: a reference record before every send.
+        reports: () => measure("subject", { SMS_DLR_URL: DLR_URL }),
+      },
     });
     const baseline = results.baseline ?? [];
     const subject = results.subject ?? [];
+    const reports = results.reports ?? [];
     const details = { jobs: JOBS, concurrency: CONCURRENCY };
     return [
       {
@@ -124,6 +134,17 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
         ),
         target: 0.7,
         details,
+      },
+      {
+        name: "worker with SMS_DLR_URL vs without",
+        unit: "SMS/s",
+        ...compareRounds(
+          subject.map((m) => m.perSecond),
+          reports.map((m) => m.perSecond),
+          { higherIsBetter: true },
+        ),
+        target: 0.9,
+        details: { ...details, dlrUrl: DLR_URL },
       },
       {
         name: "worker RSS growth during the drain",

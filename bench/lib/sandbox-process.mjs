@@ -8,7 +8,8 @@ import { createSandbox } from "@sms-relay/kpn-sandbox";
 // Enough for one round; the parent clears it between rounds so memory stays flat.
 const MAX_RECORDED = 20_000;
 
-const sandbox = createSandbox({ maxRecorded: MAX_RECORDED });
+// No delivery reports: benchmarks that ask for them measure the sender's side only.
+const sandbox = createSandbox({ maxRecorded: MAX_RECORDED, deliveryReports: { enabled: false } });
 const { url } = await sandbox.listen(0, "127.0.0.1");
 
 process.on("message", (/** @type {{ id: number, command: string }} */ message) => {

@@ -21,6 +21,7 @@ import { createRawSender } from "./raw-send.mjs";
  * @property {number} concurrency jobs in flight
  * @property {number} expected jobs waiting in the queue
  * @property {number} timeoutMs
+ * @property {Record<string, string>} [env] more worker variables for the subject
  */
 
 /**
@@ -47,6 +48,7 @@ async function startSubject() {
     WORKER_CONCURRENCY: String(settings.concurrency),
     HEALTH_PORT: "0",
     LOG_LEVEL: "silent",
+    ...settings.env,
   });
   const running = await startWorker({ config, healthHost: "127.0.0.1" });
   return () => running.close();
