@@ -128,6 +128,7 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
       answer(response, 503, { code: "RECEIPTS_UNAVAILABLE", error: "reports not stored" });
       return;
     }
+    const debugEnabled = logger.isLevelEnabled("debug");
     for (const [index, outcome] of outcomes.entries()) {
       const report = parsed.reports[index]!;
       if (outcome.result === "duplicate") {
@@ -152,15 +153,18 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
         const seconds = (report.statusDateTime - outcome.sentAt) / 1000;
         if (seconds >= 0) metrics.finalReportSeconds.observe(seconds);
       }
-      logger.debug(
-        {
-          reference,
-          jobId: outcome.jobId,
-          to: maskMobileNumber(report.recipient),
-          state: outcome.state,
-        },
-        "delivery report recorded",
-      );
+      // Checked first: masking the number for a line that is not written costs on every report.
+      if (debugEnabled) {
+        logger.debug(
+          {
+            reference,
+            jobId: outcome.jobId,
+            to: maskMobileNumber(report.recipient),
+            state: outcome.state,
+          },
+          "delivery report recorded",
+        );
+      }
     }
     answer(response, 204);
   }
