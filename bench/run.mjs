@@ -3,7 +3,7 @@
  * on stdout and `results/latest.json`. Exits 0 when every benchmark ran, whether or not targets
  * were met, and 1 when one crashed.
  *
- * Usage: node bench/run.mjs [--rounds 5] [--only sms,kpn-client,producer,worker]
+ * Usage: node bench/run.mjs [--rounds 5] [--only sms,kpn-client,producer,worker,receipts]
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { startRedisServer } from "@sms-relay/testing";
 import { benchKpnClientThroughput } from "./benchmarks/kpn-client-throughput.mjs";
 import { benchProducerEnqueue } from "./benchmarks/producer-enqueue.mjs";
+import { benchReceiptsIngest } from "./benchmarks/receipts-ingest.mjs";
 import { benchSmsPlanning } from "./benchmarks/sms-planning.mjs";
 import { benchWorkerThroughput } from "./benchmarks/worker-throughput.mjs";
 import { formatTable, verdictOfRow, writeJsonReport } from "./lib/report.mjs";
@@ -33,6 +34,7 @@ const BENCHMARKS = {
   "kpn-client": benchKpnClientThroughput,
   producer: benchProducerEnqueue,
   worker: benchWorkerThroughput,
+  receipts: benchReceiptsIngest,
 };
 
 const { values } = parseArgs({

@@ -19,6 +19,22 @@ export function median(values) {
 }
 
 /**
+ * The `fraction` quantile of `values` by nearest rank: the smallest value that at least that
+ * share of the values does not exceed (0.99 of 1000 answer times is the 990th smallest).
+ * @param {ArrayLike<number>} values
+ * @param {number} fraction from 0 (excluded) to 1
+ * @returns {number}
+ */
+export function percentile(values, fraction) {
+  if (values.length === 0) throw new RangeError("percentile of no values");
+  if (!(fraction > 0 && fraction <= 1)) {
+    throw new RangeError(`percentile fraction must be over 0 and at most 1, got ${fraction}`);
+  }
+  const sorted = Float64Array.from(values).sort();
+  return /** @type {number} */ (sorted[Math.ceil(fraction * sorted.length) - 1]);
+}
+
+/**
  * @typedef {object} Series
  * @property {number} median
  * @property {number[]} rounds

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatTable } from "../lib/report.mjs";
 import { runRounds } from "../lib/rounds.mjs";
-import { compareRounds, median, verdictOf } from "../lib/stats.mjs";
+import { compareRounds, median, percentile, verdictOf } from "../lib/stats.mjs";
 
 describe("median", () => {
   it("takes the middle value of an odd count and the mean of the two middle ones of an even count", () => {
@@ -11,6 +11,22 @@ describe("median", () => {
 
   it("refuses an empty list", () => {
     expect(() => median([])).toThrow(RangeError);
+  });
+});
+
+describe("percentile", () => {
+  it("takes the value at the nearest rank, whatever the order of the answer times", () => {
+    const times = Float64Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(times, 0.5)).toBe(50);
+    expect(percentile(times, 0.99)).toBe(99);
+    expect(percentile([7, 3], 0.99)).toBe(7);
+    expect(percentile([7], 0.5)).toBe(7);
+  });
+
+  it("refuses no values and a fraction outside (0, 1]", () => {
+    expect(() => percentile([], 0.5)).toThrow(RangeError);
+    expect(() => percentile([1], 0)).toThrow(/fraction/);
+    expect(() => percentile([1], 99)).toThrow(/fraction/);
   });
 });
 

@@ -153,6 +153,7 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
         return;
       }
     }
+    const debugEnabled = logger.isLevelEnabled("debug");
     for (const [index, outcome] of outcomes.entries()) {
       const report = parsed.reports[index]!;
       if (outcome.result === "duplicate") {
@@ -177,15 +178,18 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
         const seconds = (report.statusDateTime - outcome.sentAt) / 1000;
         if (seconds >= 0) metrics.finalReportSeconds.observe(seconds);
       }
-      logger.debug(
-        {
-          reference,
-          jobId: outcome.jobId,
-          to: maskMobileNumber(report.recipient),
-          state: outcome.state,
-        },
-        "delivery report recorded",
-      );
+      // Checked first: masking the number for a line that is not written costs on every report.
+      if (debugEnabled) {
+        logger.debug(
+          {
+            reference,
+            jobId: outcome.jobId,
+            to: maskMobileNumber(report.recipient),
+            state: outcome.state,
+          },
+          "delivery report recorded",
+        );
+      }
     }
     answer(response, 204);
   }
