@@ -12,41 +12,88 @@ export interface DeliveryReferencesOptions {
   ttlSeconds: number;
 }
 
+/** The reference of one request, its record on its way to Redis. */
+export interface DeliveryReference {
+  /** The request's `webhook_url`: `SMS_DLR_URL/<reference>`. */
+  readonly webhookUrl: string;
+  /**
+   * Resolves once the record is in Redis. The first call returns the write issued by
+   * `register`; a call after it failed writes the record again (the same fields).
+   */
+  write(): Promise<void>;
+}
+
 /** Names each KPN request so that its delivery reports find their SMS. */
 export interface DeliveryReferences {
   /**
-   * Records a fresh, unguessable reference for one request and the SMS it carries (recipient →
-   * job id, and the time it went out), and returns the request's `webhook_url`. Written before
-   * the send, since KPN's reports may not carry the `document_id`. `callbackUrls` (job id →
-   * `callbackUrl`) lets the receipts app enqueue each SMS's `delivery` status callbacks.
+   * Picks a fresh, unguessable reference for one request and issues the write of its record
+   * (recipient → job id, the time it went out, and `cb:<job id>` → `callbackUrl` for SMS that
+   * asked for status callbacks) at once, as one command. The caller sends the request right
+   * after, without waiting for the write's answer (it is pipelined ahead of the request, not a
+   * round trip of its own), and awaits `write()` afterwards. Reports cannot overtake it: KPN
+   * sends them after it accepted the request, which the write already preceded.
+   *
+   * @throws {DeliveryReferenceUnavailableError} when Redis is not connected, so that nothing is
+   *   sent whose reports could not be matched
    */
   register(
     recipients: ReadonlyMap<string, string>,
     callbackUrls?: ReadonlyMap<string, string>,
-  ): Promise<string>;
+  ): DeliveryReference;
 }
+
+/** Redis is not connected: the request is not sent (retried later), its reports could not match. */
+export class DeliveryReferenceUnavailableError extends Error {
+  override readonly name = "DeliveryReferenceUnavailableError";
+  readonly code = "SMS_DLR_REFERENCE_UNAVAILABLE";
+}
+
+const COMMAND = "smsRelayRegisterDeliveryReference";
+
+/** HSET of every field and the record's expiry, atomically, in one command. */
+const REGISTER_LUA = `
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+`;
+
+type ScriptClient = (Redis | Cluster) & {
+  [COMMAND]?: (key: string, ...args: string[]) => Promise<unknown>;
+};
 
 /** Delivery references in Redis, one hash per request (see `deliveryKeys`). */
 export function createDeliveryReferences(options: DeliveryReferencesOptions): DeliveryReferences {
   const keys = deliveryKeys(options.prefix);
   const base = options.baseUrl.replace(/\/+$/, "");
+  const redis = options.redis as ScriptClient;
+  if (typeof redis[COMMAND] !== "function") {
+    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: REGISTER_LUA });
+  }
+  const ttl = String(Math.max(1, Math.round(options.ttlSeconds)));
   return {
-    async register(recipients, callbackUrls) {
+    register(recipients, callbackUrls) {
+      if (redis.status !== "ready") {
+        throw new DeliveryReferenceUnavailableError(
+          `Redis is not connected (${redis.status}): the delivery reference cannot be recorded`,
+        );
+      }
       const reference = newDeliveryReference();
       const key = keys.reference(reference);
-      const fields: string[] = ["sentAt", String(Date.now())];
-      for (const [to, jobId] of recipients) fields.push(to, jobId);
-      for (const [jobId, url] of callbackUrls ?? []) fields.push(`cb:${jobId}`, url);
-      await options.redis
-        .multi()
-        .hset(key, ...fields)
-        .expire(key, options.ttlSeconds)
-        .exec()
-        .then((results) => {
-          const failed = results?.find(([error]) => error);
-          if (failed?.[0]) throw failed[0];
-        });
-      return `${base}/${reference}`;
+      const args: string[] = [ttl, "sentAt", String(Date.now())];
+      for (const [to, jobId] of recipients) args.push(to, jobId);
+      for (const [jobId, url] of callbackUrls ?? []) args.push(`cb:${jobId}`, url);
+      const send = () => redis[COMMAND]!(key, ...args).then(() => undefined);
+      let first: Promise<void> | undefined = send();
+      // Awaited by the caller through write(); until then a rejection is not unhandled.
+      first.catch(() => {});
+      return {
+        webhookUrl: `${base}/${reference}`,
+        write() {
+          const pending = first ?? send();
+          first = undefined;
+          return pending;
+        },
+      };
     },
   };
 }

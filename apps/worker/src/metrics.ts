@@ -28,6 +28,8 @@ export interface WorkerMetrics {
   readonly deadLettered: Counter<"reason">;
   readonly retries: Counter<"kind">;
   readonly ambiguousFailures: Counter;
+  /** Sent SMS whose delivery reference never reached Redis: their reports will not match. */
+  readonly referenceFailures: Counter;
   readonly rateLimited: Counter;
   readonly requestDuration: Histogram<"outcome">;
   readonly tokenRequests: Counter;
@@ -87,6 +89,11 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     ambiguousFailures: new Counter({
       name: "sms_ambiguous_failures_total",
       help: "Send failures after the request went out (timeouts, resets, 500s): the SMS may have been sent",
+      registers,
+    }),
+    referenceFailures: new Counter({
+      name: "sms_dlr_reference_failures_total",
+      help: "SMS sent whose delivery reference could not be written to Redis: their delivery reports will be kept as unmatched",
       registers,
     }),
     rateLimited: new Counter({

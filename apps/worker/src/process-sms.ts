@@ -9,6 +9,7 @@ import {
 import { maskMobileNumber, planMessage } from "@sms-relay/sms";
 import { UnrecoverableError, Worker } from "bullmq";
 import { furthestProgress, recordProgress } from "./accepted-parts.js";
+import type { DeliveryReference } from "./delivery-references.js";
 import { handleSendFailure } from "./handle-send-failure.js";
 import type { ProcessorState, ProcessSmsDeps, SmsJobLike } from "./processor-types.js";
 import { type RateLimitPermit, RateLimitWaitAbortedError } from "./rate-limiter.js";
@@ -114,10 +115,10 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       await permit?.release().catch(() => {});
       throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
     }
-    let webhookUrl: string | undefined;
+    let reference: DeliveryReference | undefined;
     if (deps.deliveryReferences) {
       try {
-        webhookUrl = await deps.deliveryReferences.register(
+        reference = deps.deliveryReferences.register(
           new Map([[data.to, jobId]]),
           data.callbackUrl && deps.statusCallbacks
             ? new Map([[jobId, data.callbackUrl]])
@@ -135,7 +136,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
         sender,
         messages: chunk.map((content) => ({ content, mobileNumber: data.to })),
         ...(expiresAt === undefined ? {} : { expireInSeconds }),
-        ...(webhookUrl === undefined ? {} : { webhookUrl }),
+        ...(reference === undefined ? {} : { webhookUrl: reference.webhookUrl }),
       });
       documentId = response.documentId;
     } catch (error) {
@@ -155,6 +156,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       () => job.updateProgress(current),
       deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
     );
+    if (reference) await ensureReferenceRecorded(reference, jobId, masked, deps);
     if (recordError !== undefined) {
       deps.acceptedParts?.remember(jobId, current);
       metrics?.ambiguousFailures.inc();
@@ -218,6 +220,32 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     });
   }
   return result;
+}
+
+/**
+ * Waits for the reference record issued before the send, writing it again for a few seconds if
+ * Redis refused it. If it never lands, the SMS stays sent, and its reports are kept as unmatched.
+ */
+async function ensureReferenceRecorded(
+  reference: DeliveryReference,
+  jobId: string,
+  maskedTo: string,
+  deps: ProcessSmsDeps,
+): Promise<void> {
+  const error = await recordProgress(
+    () => reference.write(),
+    deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
+  );
+  if (error === undefined) return;
+  deps.metrics?.referenceFailures.inc();
+  deps.logger.error(
+    {
+      jobId,
+      to: maskedTo,
+      err: { message: error instanceof Error ? error.message : String(error) },
+    },
+    "could not record the delivery reference in Redis: the SMS is sent, its delivery reports will be kept as unmatched",
+  );
 }
 
 /** Whole seconds until `expiresAt` (never rounded up, so no request outlives it); Infinity without. */
