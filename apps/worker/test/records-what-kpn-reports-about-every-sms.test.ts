@@ -7,7 +7,7 @@ import { expect, it } from "vitest";
 import { useWorkerStack } from "./support/stack.js";
 
 const stacks = useWorkerStack();
-const TOTAL = 300;
+const TOTAL = 1000;
 
 it("gives every SMS the delivery state KPN reported, through duplicates and late reports", async () => {
   const port = await freePort();
