@@ -40,6 +40,13 @@ export interface WorkerConfig {
   maxSegments: number;
   /** `WORKER_CONCURRENCY`: jobs in flight per worker process. @default 50 */
   concurrency: number;
+  /**
+   * `SMS_BATCH_SIZE`: most SMS (messages × recipients) in one API request, 1 to 200; 1 sends
+   * each SMS alone. @default 1
+   */
+  batchSize: number;
+  /** `SMS_BATCH_WAIT_MS`: longest a ready SMS waits for others to share its request. @default 20 */
+  batchWaitMs: number;
   /** `SMS_RATE_LIMIT_PER_SECOND`: API requests across all workers in any sliding second; 0 is off. @default 0 */
   rateLimitPerSecond: number;
   /** `SMS_MAX_ATTEMPTS`: attempts before a job is dead-lettered as `exhausted`. @default 10 */
@@ -137,6 +144,8 @@ export const workerEnvSchema = z.object({
   SMS_MAX_SEGMENTS: integer(DEFAULTS.maxSegments, 1),
   WORKER_CONCURRENCY: integer(50, 1, 10_000),
   SMS_RATE_LIMIT_PER_SECOND: integer(0, 0),
+  SMS_BATCH_SIZE: integer(1, 1, 200),
+  SMS_BATCH_WAIT_MS: integer(20, 0, 10_000),
   SMS_MAX_ATTEMPTS: integer(DEFAULTS.maxAttempts, 1, 100),
   SMS_BACKOFF_MS: integer(DEFAULTS.backoffMs, 1),
   SMS_BACKOFF_MAX_MS: integer(DEFAULTS.backoffMaxMs, 1),
@@ -203,6 +212,8 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     maxSegments: e.SMS_MAX_SEGMENTS,
     concurrency: e.WORKER_CONCURRENCY,
     rateLimitPerSecond: e.SMS_RATE_LIMIT_PER_SECOND,
+    batchSize: e.SMS_BATCH_SIZE,
+    batchWaitMs: e.SMS_BATCH_WAIT_MS,
     maxAttempts: e.SMS_MAX_ATTEMPTS,
     backoffMs: e.SMS_BACKOFF_MS,
     backoffMaxMs: e.SMS_BACKOFF_MAX_MS,

@@ -9,10 +9,9 @@ import {
 import { maskMobileNumber, planMessage } from "@sms-relay/sms";
 import { UnrecoverableError, Worker } from "bullmq";
 import { furthestProgress, recordProgress } from "./accepted-parts.js";
-import type { DeliveryReference } from "./delivery-references.js";
 import { handleSendFailure } from "./handle-send-failure.js";
 import type { ProcessorState, ProcessSmsDeps, SmsJobLike } from "./processor-types.js";
-import { type RateLimitPermit, RateLimitWaitAbortedError } from "./rate-limiter.js";
+import { createRequestSender, type SendItem, secondsLeft } from "./request-sender.js";
 
 export type {
   ProcessorState,
@@ -93,58 +92,26 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     if (secondsLeft(expiresAt) < 1) {
       throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
     }
-    if (deps.rateLimiter && deps.kpn.getAccessToken) {
-      // A token fetch between taking a rate-limit slot and sending would delay the send and
-      // bunch it up with later ones at the API; fetch (or refresh) it first.
-      try {
-        await deps.kpn.getAccessToken();
-      } catch (error) {
-        throw await failure(error);
-      }
-    }
-    let permit: RateLimitPermit | undefined;
-    try {
-      permit = await deps.rateLimiter?.acquire(deps.signal);
-    } catch (error) {
-      if (error instanceof RateLimitWaitAbortedError) throw Worker.RateLimitError();
-      throw error;
-    }
-    // Checked again at the last moment: the wait for a rate-limit slot may have used it up.
-    const expireInSeconds = secondsLeft(expiresAt);
-    if (expireInSeconds < 1) {
-      await permit?.release().catch(() => {});
+    const item: SendItem = {
+      jobId,
+      to: data.to,
+      sender,
+      parts: chunk,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+      ...(data.callbackUrl && deps.statusCallbacks ? { callbackUrl: data.callbackUrl } : {}),
+    };
+    const outcome = deps.requests
+      ? await deps.requests.send(item)
+      : ((await createRequestSender(deps)([item], deps.signal)).get(item) ?? {
+          kind: "failed" as const,
+          error: new Error("the request gave this SMS no outcome"),
+        });
+    if (outcome.kind === "aborted") throw Worker.RateLimitError();
+    if (outcome.kind === "expired") {
       throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
     }
-    let reference: DeliveryReference | undefined;
-    if (deps.deliveryReferences) {
-      try {
-        reference = deps.deliveryReferences.register(
-          new Map([[data.to, jobId]]),
-          data.callbackUrl && deps.statusCallbacks
-            ? new Map([[jobId, data.callbackUrl]])
-            : undefined,
-        );
-      } catch (error) {
-        await permit?.release().catch(() => {});
-        throw await failure(error);
-      }
-    }
-    const requestStarted = performance.now();
-    let documentId: string;
-    try {
-      const response = await deps.kpn.send({
-        sender,
-        messages: chunk.map((content) => ({ content, mobileNumber: data.to })),
-        ...(expiresAt === undefined ? {} : { expireInSeconds }),
-        ...(reference === undefined ? {} : { webhookUrl: reference.webhookUrl }),
-      });
-      documentId = response.documentId;
-    } catch (error) {
-      await permit?.release().catch(() => {});
-      throw await failure(error, (performance.now() - requestStarted) / 1000);
-    }
-    // A lost release only keeps the slot a little longer (until its hold runs out).
-    const released = permit?.release().catch(() => {});
+    if (outcome.kind === "failed") throw await failure(outcome.error);
+    const { documentId } = outcome;
     progress = {
       documentIds: [...progress.documentIds, documentId],
       partsSent: progress.partsSent + chunk.length,
@@ -156,7 +123,6 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       () => job.updateProgress(current),
       deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
     );
-    if (reference) await ensureReferenceRecorded(reference, jobId, masked, deps);
     if (recordError !== undefined) {
       deps.acceptedParts?.remember(jobId, current);
       metrics?.ambiguousFailures.inc();
@@ -172,11 +138,6 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
         "could not record the document id in Redis: kept in this worker, which will not send it again; another worker that takes the job may send it twice",
       );
     }
-    metrics?.requestDuration.observe(
-      { outcome: "ok" },
-      (performance.now() - requestStarted) / 1000,
-    );
-    await released;
   }
 
   if (failureDeps.state.configFailures > 0) {
@@ -220,39 +181,6 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     });
   }
   return result;
-}
-
-/**
- * Waits for the reference record issued before the send, writing it again for a few seconds if
- * Redis refused it. If it never lands, the SMS stays sent, and its reports are kept as unmatched.
- */
-async function ensureReferenceRecorded(
-  reference: DeliveryReference,
-  jobId: string,
-  maskedTo: string,
-  deps: ProcessSmsDeps,
-): Promise<void> {
-  const error = await recordProgress(
-    () => reference.write(),
-    deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
-  );
-  if (error === undefined) return;
-  deps.metrics?.referenceFailures.inc();
-  deps.logger.error(
-    {
-      jobId,
-      to: maskedTo,
-      err: { message: error instanceof Error ? error.message : String(error) },
-    },
-    "could not record the delivery reference in Redis: the SMS is sent, its delivery reports will be kept as unmatched",
-  );
-}
-
-/** Whole seconds until `expiresAt` (never rounded up, so no request outlives it); Infinity without. */
-function secondsLeft(expiresAt: number | undefined): number {
-  return expiresAt === undefined
-    ? Number.POSITIVE_INFINITY
-    : Math.floor((expiresAt - Date.now()) / 1000);
 }
 
 /** Dead-letters an SMS whose `expiresAt` has passed (the API is not called) and returns the error to throw. */

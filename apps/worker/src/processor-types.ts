@@ -7,6 +7,7 @@ import type { WorkerConfig } from "./env.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { Readiness } from "./readiness.js";
+import type { SendBatcher } from "./send-batcher.js";
 import type { StatusCallbacks } from "./status-callbacks.js";
 
 /** The parts of a BullMQ job the processor uses, so tests can hand it a plain object. */
@@ -76,6 +77,11 @@ export interface ProcessSmsDeps {
   deliveryReferences?: DeliveryReferences;
   /** With `SMS_CALLBACK_SECRET`: status events of SMS that have a `callbackUrl`. @default none */
   statusCallbacks?: StatusCallbacks;
+  /**
+   * Gathers SMS into shared requests (`SMS_BATCH_SIZE`). @default each SMS a request of its own,
+   * sent by this call
+   */
+  requests?: Pick<SendBatcher, "send">;
   /** Delays of the tries to record a document id. @default see recordProgress */
   recordDelaysMs?: readonly number[];
 }

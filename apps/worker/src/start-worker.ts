@@ -184,21 +184,24 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const shutdown = new AbortController();
   const state: ProcessorState = { configFailures: 0 };
 
-  const processor = createSmsProcessor({
-    config,
-    kpn: kpnClient,
-    deadLetter,
-    pauseQueue: (ms) => smsQueue.rateLimit(ms),
-    logger,
-    rateLimiter,
-    metrics,
-    readiness,
-    state,
-    acceptedParts,
-    ...(deliveryReferences ? { deliveryReferences } : {}),
-    ...(statusCallbacks ? { statusCallbacks } : {}),
-    signal: shutdown.signal,
-  });
+  const processor = createSmsProcessor(
+    {
+      config,
+      kpn: kpnClient,
+      deadLetter,
+      pauseQueue: (ms) => smsQueue.rateLimit(ms),
+      logger,
+      rateLimiter,
+      metrics,
+      readiness,
+      state,
+      acceptedParts,
+      ...(deliveryReferences ? { deliveryReferences } : {}),
+      ...(statusCallbacks ? { statusCallbacks } : {}),
+      signal: shutdown.signal,
+    },
+    { batchSize: config.batchSize, batchWaitMs: config.batchWaitMs },
+  );
 
   const worker = new Worker(SMS_QUEUE, processor, {
     connection,

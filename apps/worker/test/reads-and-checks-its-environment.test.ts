@@ -29,6 +29,8 @@ describe("worker configuration from the environment", () => {
       maxSegments: 10,
       concurrency: 50,
       rateLimitPerSecond: 0,
+      batchSize: 1,
+      batchWaitMs: 20,
       maxAttempts: 10,
       backoffMs: 2000,
       backoffMaxMs: 600_000,
