@@ -88,7 +88,8 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
       expected: JOBS,
       timeoutMs: ROUND_TIMEOUT_MS,
     });
-    const { accepted } = await sandbox.stats();
+    // SMS, not requests: a batched worker sends many per request.
+    const { acceptedSms: accepted } = await sandbox.stats();
     if (round.completed !== JOBS || round.failed !== 0 || accepted < JOBS) {
       throw new Error(
         `${mode} worker finished ${round.completed} of ${JOBS} jobs (${round.failed} failed, sandbox accepted ${accepted}) within ${ROUND_TIMEOUT_MS} ms`,

@@ -1,3 +1,4 @@
+import { splitRecipients } from "./recipients.js";
 import type { ReceivedSend, SandboxRequest, SandboxStats } from "./types.js";
 
 /**
@@ -55,7 +56,15 @@ export class Recorder {
   }
 
   private static zero(): SandboxStats {
-    return { tokenRequests: 0, sendRequests: 0, accepted: 0, byStatus: {}, resets: 0, hangs: 0 };
+    return {
+      tokenRequests: 0,
+      sendRequests: 0,
+      accepted: 0,
+      acceptedSms: 0,
+      byStatus: {},
+      resets: 0,
+      hangs: 0,
+    };
   }
 
   tokenRequest(): void {
@@ -64,6 +73,9 @@ export class Recorder {
 
   accept(send: ReceivedSend): void {
     this.counters.accepted++;
+    for (const message of send.messages) {
+      this.counters.acceptedSms += splitRecipients(message.mobileNumber).length;
+    }
     this.received.push(send);
   }
 

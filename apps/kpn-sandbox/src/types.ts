@@ -413,6 +413,8 @@ export interface SandboxStats {
   sendRequests: number;
   /** Sends accepted and recorded (including "after accept" faults). */
   accepted: number;
+  /** SMS in the accepted sends: messages × recipients (the Bulk function's count). */
+  acceptedSms: number;
   /** Answers to sends by status code ("200", "429", …); resets and hangs are counted apart. */
   byStatus: Record<string, number>;
   /** Sends whose socket was destroyed without an answer. */

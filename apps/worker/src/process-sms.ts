@@ -120,7 +120,10 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     // are kept in this process, and the job completes with them in its return value.
     const current = progress;
     const recordError = await recordProgress(
-      () => job.updateProgress(current),
+      () =>
+        deps.progressWriter
+          ? deps.progressWriter.write(jobId, current)
+          : job.updateProgress(current),
       deps.recordDelaysMs === undefined ? {} : { delaysMs: deps.recordDelaysMs },
     );
     if (recordError !== undefined) {

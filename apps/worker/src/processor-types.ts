@@ -5,6 +5,7 @@ import type { DeadLetterAction } from "./dead-letter.js";
 import type { DeliveryReferences } from "./delivery-references.js";
 import type { WorkerConfig } from "./env.js";
 import type { WorkerMetrics } from "./metrics.js";
+import type { ProgressWriter } from "./progress-writer.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { Readiness } from "./readiness.js";
 import type { SendBatcher } from "./send-batcher.js";
@@ -82,6 +83,11 @@ export interface ProcessSmsDeps {
    * sent by this call
    */
   requests?: Pick<SendBatcher, "send">;
+  /**
+   * Writes document ids of many jobs in one round trip (the SMS of one request). @default each
+   * job's own `updateProgress`
+   */
+  progressWriter?: ProgressWriter;
   /** Delays of the tries to record a document id. @default see recordProgress */
   recordDelaysMs?: readonly number[];
 }

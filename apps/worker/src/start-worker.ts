@@ -20,6 +20,7 @@ import { createHealthServer } from "./health-server.js";
 import { createLogger } from "./logger.js";
 import { createWorkerMetrics } from "./metrics.js";
 import type { ProcessorState, SmsSender } from "./processor-types.js";
+import { createProgressWriter } from "./progress-writer.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { createReadiness } from "./readiness.js";
 import { createRedisConnection } from "./redis-connection.js";
