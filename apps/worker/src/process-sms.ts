@@ -93,8 +93,8 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       throw await giveUpExpired(job, deps, data, progress.documentIds, masked);
     }
     if (deps.rateLimiter && deps.kpn.getAccessToken) {
-      // A token fetch between taking a rate-limit slot and sending would delay the send and
-      // bunch it up with later ones at the API; fetch (or refresh) it first.
+      // A token fetch between taking a rate-limit slot and sending would hold the slot for
+      // longer than the send needs; fetch (or refresh) it first.
       try {
         await deps.kpn.getAccessToken();
       } catch (error) {
@@ -136,6 +136,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
         messages: chunk.map((content) => ({ content, mobileNumber: data.to })),
         ...(expiresAt === undefined ? {} : { expireInSeconds }),
         ...(webhookUrl === undefined ? {} : { webhookUrl }),
+        onWrite: () => permit?.sent(),
       });
       documentId = response.documentId;
     } catch (error) {
