@@ -128,9 +128,10 @@ type RedisWithScripts = (Redis | Cluster) & {
  * one window (plus `networkJitterMs`) after the request was written: at any moment, every request
  * that reached the API in the last window still holds its slot, so there are at most `limit` of
  * them. The answer time plays no part (an API that answers slowly costs no throughput), so a
- * steady run sends `limit` requests per `windowMs + safetyMarginMs + networkJitterMs`. A slot whose
- * write was not reported counts until one window after its release, and one never settled (its
- * process was killed) after `maxHoldMs` plus a window.
+ * steady run sends `limit` requests per `windowMs + safetyMarginMs + networkJitterMs`, plus the
+ * few milliseconds from taking a slot to writing its request. A slot whose write was not reported
+ * counts until one window after its release, and one never settled (its process was killed)
+ * until `maxHoldMs` plus a window after it was taken.
  */
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const {
