@@ -3,7 +3,7 @@
  * on stdout and `results/latest.json`. Exits 0 when every benchmark ran, whether or not targets
  * were met, and 1 when one crashed.
  *
- * Usage: node bench/run.mjs [--rounds 5] [--only sms,kpn-client,producer,worker,receipts]
+ * Usage: node bench/run.mjs [--rounds 5] [--only sms,kpn-client,producer,worker,receipts,rate-limit]
  */
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { startRedisServer } from "@sms-relay/testing";
 import { benchKpnClientThroughput } from "./benchmarks/kpn-client-throughput.mjs";
 import { benchProducerEnqueue } from "./benchmarks/producer-enqueue.mjs";
+import { benchRateLimit } from "./benchmarks/rate-limit.mjs";
 import { benchReceiptsIngest } from "./benchmarks/receipts-ingest.mjs";
 import { benchSmsPlanning } from "./benchmarks/sms-planning.mjs";
 import { benchWorkerThroughput } from "./benchmarks/worker-throughput.mjs";
@@ -35,6 +36,7 @@ const BENCHMARKS = {
   producer: benchProducerEnqueue,
   worker: benchWorkerThroughput,
   receipts: benchReceiptsIngest,
+  "rate-limit": benchRateLimit,
 };
 
 const { values } = parseArgs({

@@ -8,15 +8,19 @@ const START_TIMEOUT_MS = 15_000;
  * @property {string} url base URL on 127.0.0.1
  * @property {() => Promise<void>} clear forgets recorded sends and counters
  * @property {() => Promise<import("@sms-relay/kpn-sandbox").SandboxStats>} stats
+ * @property {() => Promise<number[]>} arrivals when each send request arrived (epoch ms), since the last clear
  * @property {() => Promise<void>} close stops the process
  */
 
 /**
  * Starts the KPN sandbox in a child process on a free loopback port.
+ * @param {{ faults?: import("@sms-relay/kpn-sandbox").SandboxFaults }} [options] faults to start with
  * @returns {Promise<SandboxChild>}
  */
-export async function startSandboxChild() {
-  const child = fork(SANDBOX_SCRIPT, [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+export async function startSandboxChild(options = {}) {
+  const child = fork(SANDBOX_SCRIPT, [JSON.stringify(options.faults ?? {})], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   /** @type {Map<number, (reply: any) => void>} */
   const pending = new Map();
   let nextId = 1;
@@ -58,6 +62,7 @@ export async function startSandboxChild() {
       url,
       clear: () => request("clear"),
       stats: () => request("stats"),
+      arrivals: () => request("arrivals"),
       close: async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const gone = new Promise((resolve) => child.once("exit", resolve));

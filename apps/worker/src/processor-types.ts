@@ -31,6 +31,8 @@ export interface SmsSender {
     messages: { content: string; mobileNumber: string }[];
     webhookUrl?: string;
     expireInSeconds?: number;
+    /** Called as the request is written to the API's connection; the rate limit counts from it. */
+    onWrite?: () => void;
   }): Promise<{ documentId: string }>;
   /** Fetches (or refreshes) the access token ahead of a rate-limited send. @default not called */
   getAccessToken?(): Promise<string>;

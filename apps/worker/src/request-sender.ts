@@ -67,8 +67,8 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
   const send: RequestSender = async (items, signal) => {
     if (items.length === 0) return new Map();
     if (deps.rateLimiter && deps.kpn.getAccessToken) {
-      // A token fetch between taking a rate-limit slot and sending would delay the send and
-      // bunch it up with later ones at the API; fetch (or refresh) it first.
+      // A token fetch between taking a rate-limit slot and sending would hold the slot for
+      // longer than the send needs; fetch (or refresh) it first.
       try {
         await deps.kpn.getAccessToken();
       } catch (error) {
@@ -124,6 +124,8 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
         ),
         ...(Number.isFinite(expireInSeconds) ? { expireInSeconds } : {}),
         ...(reference === undefined ? {} : { webhookUrl: reference.webhookUrl }),
+        // The rate limit counts the request from the moment it leaves, not from the answer.
+        onWrite: () => permit?.sent(),
       });
       const requestSeconds = (performance.now() - started) / 1000;
       deps.metrics?.requestDuration.observe({ outcome: "ok" }, requestSeconds);

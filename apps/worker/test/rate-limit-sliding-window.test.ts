@@ -24,6 +24,8 @@ function busiestWindow(times: number[], windowMs: number): number {
   return best;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 beforeAll(async () => {
   redis = await startTestRedis();
 });
@@ -50,7 +52,7 @@ describe("sliding-window rate limiter", () => {
     expect(busiestWindow(admitted, 1000)).toBeLessThanOrEqual(4);
   });
 
-  it("counts a slot until one window after it is released, however long the request took", async () => {
+  it("counts a slot whose write was not reported until one window after its release", async () => {
     const key = `${redis.uniquePrefix("rl")}:send-window`;
     const limiter = createRateLimiter({ redis: client(), key, limit: 1, windowMs: 300 });
     const slow = await limiter.acquire();
@@ -58,12 +60,78 @@ describe("sliding-window rate limiter", () => {
     const second = limiter.acquire().then(() => {
       secondAt = performance.now();
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(secondAt).toBe(0);
     const releasedAt = performance.now();
     await slow.release();
     await second;
     expect(secondAt - releasedAt).toBeGreaterThanOrEqual(250);
+  });
+
+  it("counts a written request until one window and the jitter after its write, however long its answer takes", async () => {
+    const key = `${redis.uniquePrefix("rl")}:send-window`;
+    const limiter = createRateLimiter({
+      redis: client(),
+      key,
+      limit: 1,
+      windowMs: 300,
+      networkJitterMs: 50,
+    });
+    const slow = await limiter.acquire();
+    await sleep(100);
+    const writtenAt = performance.now();
+    slow.sent();
+    const secondAt = await limiter.acquire().then(() => performance.now());
+    // 300 ms window + 10 ms margin + 50 ms jitter after the write; the answer is not in yet.
+    expect(secondAt - writtenAt).toBeGreaterThanOrEqual(355);
+    expect(secondAt - writtenAt).toBeLessThan(600);
+    await slow.release();
+  });
+
+  it("counts a request written again from its last write", async () => {
+    const key = `${redis.uniquePrefix("rl")}:send-window`;
+    const limiter = createRateLimiter({ redis: client(), key, limit: 1, windowMs: 300 });
+    const permit = await limiter.acquire();
+    permit.sent();
+    await sleep(250);
+    const rewrittenAt = performance.now();
+    permit.sent();
+    const secondAt = await limiter.acquire().then(() => performance.now());
+    expect(secondAt - rewrittenAt).toBeGreaterThanOrEqual(355);
+    await permit.release();
+  });
+
+  it("frees the slots of a process that died: a window after their write, or after maxHoldMs", async () => {
+    const key = `${redis.uniquePrefix("rl")}:send-window`;
+    const doomedConnection = client();
+    const doomed = createRateLimiter({
+      redis: doomedConnection,
+      key,
+      limit: 2,
+      windowMs: 300,
+      maxHoldMs: 1000,
+    });
+    const started = performance.now();
+    const written = await doomed.acquire();
+    await doomed.acquire();
+    written.sent();
+    await sleep(20);
+    // Killed mid-send: neither permit is ever released.
+    doomedConnection.disconnect();
+    const survivor = createRateLimiter({
+      redis: client(),
+      key,
+      limit: 2,
+      windowMs: 300,
+      maxHoldMs: 1000,
+    });
+    const firstAt = await survivor.acquire().then(() => performance.now() - started);
+    const secondAt = await survivor.acquire().then(() => performance.now() - started);
+    // The written one: 300 + 10 + 50 ms after its write. The other: 1000 ms in flight, then a window.
+    expect(firstAt).toBeGreaterThanOrEqual(355);
+    expect(firstAt).toBeLessThan(700);
+    expect(secondAt).toBeGreaterThanOrEqual(1300);
+    expect(secondAt).toBeLessThan(1800);
   });
 
   it("does nothing when the limit is 0", async () => {

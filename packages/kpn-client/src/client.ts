@@ -95,7 +95,7 @@ function createSend(
     return headers;
   }
 
-  function post(token: string, body: string, signal: AbortSignal | undefined) {
+  function post(token: string, body: string, request: SendSmsRequest) {
     return postToApi(
       dispatcher,
       options.origin,
@@ -105,8 +105,9 @@ function createSend(
         headers: headersFor(token),
         body,
         timeoutMs: options.timeoutMs,
-        signal,
+        signal: request.signal,
         actsOnApi: true,
+        onWrite: request.onWrite,
       },
       deadlines,
     );
@@ -116,19 +117,17 @@ function createSend(
    * Sends with the cached token; when the gateway refuses the token, sends once more at once with
    * a new one. That is safe: a refused token means the request was never handled.
    */
-  async function sendWithFreshToken(
-    body: string,
-    signal: AbortSignal | undefined,
-  ): Promise<ApiResponse> {
+  async function sendWithFreshToken(body: string, request: SendSmsRequest): Promise<ApiResponse> {
+    const { signal } = request;
     const firstToken = tokens.current() ?? (await tokens.get(signal));
-    const first = await post(firstToken, body, signal);
+    const first = await post(firstToken, body, request);
     if (first.status >= 200 && first.status < 300) return first;
     const firstFacts = responseFacts(first);
     if (!isAuthFailure(firstFacts)) throw sendFailure(firstFacts);
 
     tokens.invalidate(firstToken);
     const secondToken = await tokens.get(signal);
-    const second = await post(secondToken, body, signal);
+    const second = await post(secondToken, body, request);
     if (second.status >= 200 && second.status < 300) return second;
     const secondFacts = responseFacts(second);
     if (!isAuthFailure(secondFacts)) throw sendFailure(secondFacts);
@@ -143,7 +142,7 @@ function createSend(
     let response: ApiResponse;
     for (let retriesConsumed = 0; ; retriesConsumed++) {
       try {
-        response = await sendWithFreshToken(body, signal);
+        response = await sendWithFreshToken(body, request);
         break;
       } catch (error) {
         // Only connect failures are retried: not a byte went out, so no duplicate is possible.

@@ -16,6 +16,8 @@ export interface ApiCall {
    * can a timeout or a reset leave it ambiguous.
    */
   actsOnApi: boolean;
+  /** Told when the request is about to be written on a connection. */
+  onWrite?: (() => void) | undefined;
 }
 
 /**
@@ -159,8 +161,17 @@ class Exchange implements Dispatcher.DispatchHandler, DeadlineEntry {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     // Timed out or aborted while queued for a connection: do not write it at all.
-    if (this.settled) controller.abort(new DOMException("aborted", "AbortError"));
-    else this.controller = controller;
+    if (this.settled) {
+      controller.abort(new DOMException("aborted", "AbortError"));
+      return;
+    }
+    this.controller = controller;
+    // undici writes the request right after this returns, on a connected socket.
+    try {
+      this.call.onWrite?.();
+    } catch {
+      // An observer's fault must not turn a send into a failure.
+    }
   }
 
   onResponseStart(

@@ -18,6 +18,14 @@ export interface SendSmsRequest {
   expireInSeconds?: number;
   /** Aborts the send; an abort after the request went out is reported as ambiguous. @default none */
   signal?: AbortSignal;
+  /**
+   * Called when the request is handed to an open connection, just before its bytes are written:
+   * the moment it leaves this process, after any wait for a connection or a connect retry. Called
+   * again if the request is written again (the resend with a fresh token); never for a request
+   * that was not written. A rate limiter counts from here. An exception it throws is ignored.
+   * @default none
+   */
+  onWrite?: () => void;
 }
 
 /** What the API answered to a successful send. */
