@@ -68,6 +68,7 @@ describe("admin routes", () => {
       tokenRequests: 1,
       sendRequests: 2,
       accepted: 1,
+      acceptedSms: 1,
       byStatus: { 200: 1, 400: 1 },
       resets: 0,
       hangs: 0,
