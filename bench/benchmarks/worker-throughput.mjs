@@ -4,18 +4,17 @@
  * message with undici: no validation, planning, progress, rate limiter or metrics. Each round runs
  * in a fresh process (see `worker-round.mjs`), which also gives the worker's memory growth.
  */
-import { fork } from "node:child_process";
 import { SmsProducer } from "@sms-relay/producer";
 import { Redis } from "ioredis";
 import { messageAt, SINGLE_REQUEST_CORPUS, typedMobileNumber } from "../lib/corpus.mjs";
 import { runRounds } from "../lib/rounds.mjs";
 import { fetchSandboxToken } from "../lib/sandbox-child.mjs";
 import { compareRounds } from "../lib/stats.mjs";
+import { runWorkerRound } from "../lib/worker-round-child.mjs";
 
 const JOBS = 5000;
 const CONCURRENCY = 50;
 const ROUND_TIMEOUT_MS = 90_000;
-const ROUND_SCRIPT = new URL("../lib/worker-round.mjs", import.meta.url);
 const MB = 1024 * 1024;
 // Never called: the sandbox sends no reports in benchmarks, it only sees the webhook_url.
 const DLR_URL = "http://127.0.0.1:9/kpn/dlr";
@@ -25,35 +24,6 @@ const DLR_URL = "http://127.0.0.1:9/kpn/dlr";
  * @property {number} perSecond
  * @property {number} rssGrowthMb
  */
-
-/**
- * @param {import("../lib/worker-round.mjs").RoundSettings} settings
- * @returns {Promise<import("../lib/worker-round.mjs").RoundResult>}
- */
-function runRoundProcess(settings) {
-  return new Promise((resolve, reject) => {
-    const child = fork(ROUND_SCRIPT, [JSON.stringify(settings)], {
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    /** @type {import("../lib/worker-round.mjs").RoundResult | undefined} */
-    let result;
-    const timer = setTimeout(() => child.kill("SIGKILL"), settings.timeoutMs + 30_000);
-    child.on("message", (message) => {
-      result = /** @type {import("../lib/worker-round.mjs").RoundResult} */ (message);
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      if (result) resolve(result);
-      else
-        reject(
-          new Error(
-            `the ${settings.mode} worker round exited (code ${code}, signal ${signal}) without a result`,
-          ),
-        );
-    });
-  });
-}
 
 /**
  * @param {{ rounds: number, redisUrl: string, sandbox: import("../lib/sandbox-child.mjs").SandboxChild }} context
@@ -78,7 +48,7 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
    * @returns {Promise<WorkerMeasurement>}
    */
   async function measure(mode, env) {
-    const round = await runRoundProcess({
+    const round = await runWorkerRound({
       mode,
       ...(env ? { env } : {}),
       redisUrl,
