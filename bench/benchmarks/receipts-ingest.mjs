@@ -61,18 +61,24 @@ export async function benchReceiptsIngest({ rounds, redisUrl }) {
     }
 
     /**
-     * Checks, off the clock, that every report was written: the receipts app keeps a `seen` mark
-     * and a `state` hash per report beside its reference hash, and nothing unmatched; the bare
-     * receiver one hash per report.
+     * Checks, off the clock, that every report was written: the receipts app keeps a `state`
+     * hash per report beside its reference hash, a `seen:` mark in that reference hash (which
+     * then holds `sentAt`, the recipient and the mark), and nothing unmatched; the bare receiver
+     * one hash per report, leaving the reference hashes as they were.
      * @param {"baseline" | "subject"} mode
      */
     async function checkStored(mode) {
       const stored = await admin.dbsize();
-      const expected = (mode === "subject" ? 3 : 2) * REPORTS;
+      const expected = 2 * REPORTS;
       const unmatched = await admin.llen(keys.unmatched);
-      if (stored !== expected || unmatched !== 0) {
+      const fields = mode === "subject" ? 3 : 2;
+      const pipeline = admin.pipeline();
+      for (const reference of references) pipeline.hlen(keys.reference(reference));
+      const lengths = (await pipeline.exec()) ?? [];
+      const unlike = lengths.filter(([error, length]) => error || length !== fields).length;
+      if (stored !== expected || unmatched !== 0 || unlike !== 0) {
         throw new Error(
-          `the ${mode} receiver left ${stored} keys in Redis (${unmatched} unmatched), expected ${expected}`,
+          `the ${mode} receiver left ${stored} keys in Redis (${unmatched} unmatched, ${unlike} reference hashes without ${fields} fields), expected ${expected}`,
         );
       }
     }

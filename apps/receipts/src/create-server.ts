@@ -132,14 +132,16 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
     }
     // Each SMS that asked for status callbacks gets the event of its state now. Also for a
     // duplicate: a body retried because its events failed to enqueue enqueues them then.
-    const callbackInputs: DeliveryCallbackInput[] = [];
-    for (const [index, outcome] of outcomes.entries()) {
+    let callbackInputs: DeliveryCallbackInput[] | undefined;
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index]!;
       if (outcome.result !== "unmatched" && outcome.callback && outcome.jobId) {
         const to = parsed.reports[index]!.recipient;
+        callbackInputs ??= [];
         callbackInputs.push({ jobId: outcome.jobId, to, source: outcome.callback });
       }
     }
-    if (callbackInputs.length > 0) {
+    if (callbackInputs !== undefined) {
       try {
         metrics.callbacksEnqueued.inc(await callbacks.enqueue(callbackInputs));
       } catch (error) {
@@ -154,7 +156,8 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
       }
     }
     const debugEnabled = logger.isLevelEnabled("debug");
-    for (const [index, outcome] of outcomes.entries()) {
+    for (let index = 0; index < outcomes.length; index++) {
+      const outcome = outcomes[index]!;
       const report = parsed.reports[index]!;
       if (outcome.result === "duplicate") {
         metrics.duplicates.inc();
@@ -195,7 +198,9 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
   }
 
   const server = createServer((request, response) => {
-    const path = (request.url ?? "/").split("?")[0] ?? "/";
+    const url = request.url ?? "/";
+    const query = url.indexOf("?");
+    const path = query === -1 ? url : url.slice(0, query);
     const dlr = DLR_PATH.exec(path);
     if (dlr) {
       if (request.method !== "POST") {

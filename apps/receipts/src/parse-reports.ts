@@ -1,5 +1,5 @@
 import { type DeliveryReport, deliveryStateOfKpnStatus } from "@sms-relay/producer";
-import { normalizeMobileNumber } from "@sms-relay/sms";
+import { isMobileNumber, normalizeMobileNumber } from "@sms-relay/sms";
 
 /** A body that holds no usable report; the message names the field at fault. */
 export class ReportBodyError extends Error {
@@ -28,8 +28,18 @@ const ALIASES: Record<keyof DeliveryReport, readonly string[]> = {
   errorCode: ["errorcode", "error"],
 };
 
+/** Canonical forms of the field names met so far: a sender uses the same few names in every report. */
+const canonicalNames = new Map<string, string>();
+/** Most names remembered, so that a sender of ever new names cannot grow the map. */
+const CANONICAL_NAMES_LIMIT = 256;
+
 function canonical(name: string): string {
-  return name.toLowerCase().replace(/[_\-\s]/g, "");
+  let key = canonicalNames.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase().replace(/[_\-\s]/g, "");
+    if (canonicalNames.size < CANONICAL_NAMES_LIMIT) canonicalNames.set(name, key);
+  }
+  return key;
 }
 
 function pick(fields: Map<string, unknown>, field: keyof DeliveryReport): unknown {
@@ -64,9 +74,9 @@ function readReport(item: unknown, at: string): DeliveryReport | string {
     return `${at} must be an object`;
   }
   const fields = new Map<string, unknown>();
-  for (const [name, value] of Object.entries(item)) {
+  for (const name of Object.keys(item)) {
     const key = canonical(name);
-    if (!fields.has(key)) fields.set(key, value);
+    if (!fields.has(key)) fields.set(key, (item as Record<string, unknown>)[name]);
   }
   const statusText = text(pick(fields, "status"));
   const status = statusText !== undefined && /^\d+$/.test(statusText) ? Number(statusText) : NaN;
@@ -78,7 +88,8 @@ function readReport(item: unknown, at: string): DeliveryReport | string {
   if (number === undefined) return `${at}.RecipientPhonenumber is missing`;
   let recipient: string;
   try {
-    recipient = normalizeMobileNumber(number);
+    // Most reports carry the number as it was sent, already in E.164.
+    recipient = isMobileNumber(number) ? number : normalizeMobileNumber(number);
   } catch {
     return `${at}.RecipientPhonenumber is not a Dutch mobile number`;
   }

@@ -37,7 +37,8 @@ export function readBody(request: IncomingMessage, limit = MAX_BODY_BYTES): Prom
       }
       chunks.push(chunk);
     };
-    const onEnd = () => resolve(Buffer.concat(chunks, size));
+    // A report is small and usually comes in one chunk, which needs no copy.
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     request.on("data", onData);
     request.on("end", onEnd);
     request.on("error", reject);

@@ -1,7 +1,7 @@
 import { createSandbox, type KpnSandbox } from "@sms-relay/kpn-sandbox";
 import {
   deliveryKeys,
-  deliveryReportHash,
+  deliveryReportMark,
   newDeliveryReference,
   SmsProducer,
 } from "@sms-relay/producer";
@@ -18,9 +18,10 @@ import {
 } from "./support/app-process.js";
 import {
   expectedDeliveries,
-  expectedSeenKeys,
+  expectedSeenMarks,
   metricSum,
   readRecordedDelivery,
+  readSeenMarks,
 } from "./support/reported-deliveries.js";
 
 const TOTAL = 20;
@@ -142,17 +143,27 @@ describe("receipts on a Redis Cluster (REDIS_CLUSTER=1, prefix with a hash tag)"
     expect(new Set(keys.map((key) => key.slot))).toEqual(new Set([slot]));
     const names = keys.map((key) => key.key);
     const base = `${prefix}:sms:dlr:`;
-    expect(names.filter((name) => name.startsWith(`${base}ref:`))).toHaveLength(TOTAL);
+    // One reference hash per request, and one for the stray report, holding only its mark.
+    const references = names.filter((name) => name.startsWith(`${base}ref:`));
+    expect(references).toHaveLength(TOTAL + 1);
     expect(names.filter((name) => name.startsWith(`${base}state:`))).toHaveLength(TOTAL);
-    const seen = new Set(names.filter((name) => name.startsWith(`${base}seen:`)));
-    const strayHash = deliveryReportHash(stray, {
+    // No key of its own for a mark: beside references and states only the unmatched list.
+    const others = names.filter(
+      (name) =>
+        name.startsWith(base) &&
+        !name.startsWith(`${base}ref:`) &&
+        !name.startsWith(`${base}state:`),
+    );
+    expect(others).toEqual([deliveryKeys(prefix).unmatched]);
+    const strayMark = deliveryReportMark({
       recipient: "+31612345678",
       status: 1,
       dlrId: "stray-1",
     });
-    expect(seen).toEqual(
-      new Set([...expectedSeenKeys(prefix, reports), deliveryKeys(prefix).seen(strayHash)]),
-    );
+    expect(await client.hkeys(deliveryKeys(prefix).reference(stray))).toEqual([strayMark]);
+    expect(await client.ttl(deliveryKeys(prefix).reference(stray))).toBeGreaterThan(0);
+    const seen = await readSeenMarks(client, prefix, references);
+    expect(seen).toEqual(new Set([...expectedSeenMarks(reports), `${stray} ${strayMark}`]));
     expect(await client.llen(deliveryKeys(prefix).unmatched)).toBe(1);
 
     const metrics = await (await fetch(`${receiptsUrl}/metrics`)).text();

@@ -5,13 +5,14 @@ export interface DeliveryKeys {
   /**
    * Hash written by the worker before a send: field = recipient in E.164, value = the `sms` job
    * id; the field `sentAt` (epoch ms), when present, times the path from send to final report;
-   * `cb:<job id>` holds the `callbackUrl` of an SMS that asked for status callbacks.
+   * `cb:<job id>` holds the `callbackUrl` of an SMS that asked for status callbacks. The receipts
+   * app adds one `seen:…` field per report it recorded (see `deliveryReportMark`), its
+   * de-duplication mark, which so expires with the reference; for a reference the worker never
+   * wrote (or that expired), it creates the hash with only those marks and the default TTL.
    */
   reference(reference: string): string;
   /** Hash of one SMS's delivery state (`state`, `code`, `reportedAt`, one `part:…` per part). */
   state(jobId: string): string;
-  /** De-duplication mark of one report (`SET NX`). */
-  seen(hash: string): string;
   /** Capped list of reports that matched no SMS, newest first, as JSON. */
   unmatched: string;
 }
@@ -32,7 +33,6 @@ export function deliveryKeys(prefix: string): DeliveryKeys {
   return {
     reference: (reference) => `${base}ref:${reference}`,
     state: (jobId) => `${base}state:${jobId}`,
-    seen: (hash) => `${base}seen:${hash}`,
     unmatched: `${base}unmatched`,
   };
 }

@@ -66,8 +66,9 @@ export type DeliveryReportOutcome =
       callback?: DeliveryCallbackSource;
     }
   /**
-   * Seen before (same DLRID, or same reference, recipient, status and time). `callback` is there
-   * when the SMS has one, so that a body retried after a failed enqueue can still enqueue it.
+   * Seen before at this reference (same DLRID and status, or same recipient, status, time and
+   * document; see {@link deliveryReportMark}). `callback` is there when the SMS has one, so that
+   * a body retried after a failed enqueue can still enqueue it.
    */
   | { result: "duplicate"; jobId?: string; callback?: DeliveryCallbackSource }
   /** No SMS has this reference and recipient: kept in the unmatched list. */
@@ -76,8 +77,9 @@ export type DeliveryReportOutcome =
 /** Options of {@link recordDeliveryReports}. */
 export interface RecordDeliveryReportsOptions {
   /**
-   * Expiry of the state and de-duplication keys when the reference hash has none (it normally
-   * carries the worker's `SMS_KEEP_COMPLETED_SECONDS`, which is used then).
+   * Expiry of the state keys when the reference hash has none (it normally carries the worker's
+   * `SMS_KEEP_COMPLETED_SECONDS`, which is used then), and of a reference hash that the reports
+   * of an unknown reference create for their de-duplication marks.
    * @default PRODUCER_DEFAULTS.keepCompletedSeconds (604800)
    */
   defaultTtlSeconds?: number;
@@ -101,33 +103,77 @@ export class DeliveryReportError extends Error {
   }
 }
 
-const COMMAND = "smsRelayRecordDeliveryReports";
-
-type ScriptClient = (Redis | Cluster) & {
-  [COMMAND]?: (key: string, ...args: string[]) => Promise<unknown>;
-};
+const SCRIPT_SHA = createHash("sha1").update(RECORD_DELIVERY_REPORTS_LUA).digest("hex");
 
 /**
- * The de-duplication hash of a report. With a DLRID it is the DLRID and the status: whether KPN
- * gives each report its own DLRID or one per message is not documented, and with the status a
- * `delivered` that follows a `pending` under the same DLRID is still heard. Without one, the
- * document id (when given) keeps two parts' reports with the same status and time apart.
+ * Runs the recording script by its SHA, and sends it whole only when Redis does not have it
+ * (after a restart or `SCRIPT FLUSH`, or on a cluster node not asked before). Cheaper per call
+ * than ioredis' `defineCommand`, which copies the arguments and wraps the promise each time.
  */
-export function deliveryReportHash(reference: string, report: DeliveryReport): string {
-  const identity =
+function runRecordScript(
+  redis: Redis | Cluster,
+  key: string,
+  args: readonly string[],
+): Promise<unknown[]> {
+  return (redis.evalsha(SCRIPT_SHA, 1, key, ...args) as Promise<unknown[]>).catch(
+    (error: unknown) => {
+      if (!(error instanceof Error) || !error.message.startsWith("NOSCRIPT")) throw error;
+      return redis.eval(RECORD_DELIVERY_REPORTS_LUA, 1, key, ...args) as Promise<unknown[]>;
+    },
+  );
+}
+
+/** Values per report in the script's arguments and in its answer. */
+const STRIDE = 7;
+/** Longest mark kept as it is; a longer one (a long DLRID or document id) is hashed. */
+const MARK_MAX_LENGTH = 64;
+
+/**
+ * The de-duplication mark of a report: a field of its reference hash (`seen:…`), so a mark is
+ * only ever compared with the marks of the same reference. With a DLRID it is the DLRID and the
+ * status: whether KPN gives each report its own DLRID or one per message is not documented, and
+ * with the status a `delivered` that follows a `pending` under the same DLRID is still heard.
+ * Without one, the document id (when given) keeps two parts' reports with the same status and
+ * time apart. A mark longer than 64 characters is replaced by a SHA-256 of it, so that no field
+ * grows with what KPN sends.
+ *
+ * @example
+ * deliveryReportMark({ recipient: "+31612345678", status: 1, dlrId: "7f3c" }); // "seen:d1:7f3c"
+ */
+export function deliveryReportMark(report: DeliveryReport): string {
+  // The status comes first and is one digit, so the first ':' ends it; the recipient (E.164)
+  // and the time hold no ':', so the document id, last, cannot be mistaken for either.
+  const mark =
     report.dlrId !== undefined && report.dlrId !== ""
-      ? `dlr\n${report.dlrId}\n${report.status}`
-      : `ref\n${reference}\n${report.recipient}\n${report.status}\n${report.statusDateTime ?? ""}\n${report.documentId ?? ""}`;
-  return createHash("sha256").update(identity).digest("base64url");
+      ? `seen:d${report.status}:${report.dlrId}`
+      : `seen:r${report.status}:${report.recipient}:${report.statusDateTime ?? ""}:${report.documentId ?? ""}`;
+  if (mark.length <= MARK_MAX_LENGTH) return mark;
+  return `seen:h:${createHash("sha256").update(mark).digest("base64url")}`;
+}
+
+/** The report of one body that matched no SMS, as the unmatched list keeps it. */
+function unmatchedEntry(reference: string, report: DeliveryReport, at: number, now: number) {
+  return JSON.stringify({
+    reference,
+    recipient: maskMobileNumber(report.recipient),
+    status: report.status,
+    statusDateTime: new Date(at).toISOString(),
+    dlrId: report.dlrId,
+    documentId: report.documentId,
+    errorCode: report.errorCode,
+    receivedAt: new Date(now).toISOString(),
+  });
 }
 
 /**
  * Records the delivery reports of one webhook body (all for one `reference`) in one script call:
  * each report not seen before is matched by reference + recipient to its SMS and folded into
  * that SMS's delivery state (see `combineDeliveryStates`; per part, a final state never goes back);
- * reports that match no SMS go to the unmatched list. When this resolves, every report is in
+ * reports that match no SMS go to the unmatched list. A report is seen before when its reference
+ * already holds its mark (see {@link deliveryReportMark}). When this resolves, every report is in
  * Redis; when it rejects (Redis away), nothing of the body may be assumed stored and the same
- * body can be recorded again safely.
+ * body can be recorded again safely. A body with a report that matches no SMS costs a second
+ * call (the first one then writes nothing), since its unmatched entry is built only then.
  *
  * @throws {DeliveryReportError} for a status code that is not 1 to 6, before touching Redis.
  * @example
@@ -143,64 +189,81 @@ export async function recordDeliveryReports(
   if (reports.length === 0) return [];
   const now = options.now ?? Date.now;
   const ttlMs = (options.defaultTtlSeconds ?? PRODUCER_DEFAULTS.keepCompletedSeconds) * 1000;
-  const keys = deliveryKeys(prefix);
   const args: string[] = [
     `${prefix}:sms:dlr:`,
     `${prefix}:${SMS_QUEUE}:`,
     String(ttlMs),
     String(options.unmatchedLimit ?? DELIVERY_UNMATCHED_LIMIT),
+    "",
   ];
-  for (const [index, report] of reports.entries()) {
+  const times: number[] = [];
+  for (let index = 0; index < reports.length; index++) {
+    const report = reports[index]!;
     const state = stateOf(report, index);
     const at = report.statusDateTime ?? now();
-    const entry = JSON.stringify({
-      reference,
-      recipient: maskMobileNumber(report.recipient),
-      status: report.status,
-      statusDateTime: new Date(at).toISOString(),
-      dlrId: report.dlrId,
-      documentId: report.documentId,
-      errorCode: report.errorCode,
-      receivedAt: new Date(now()).toISOString(),
-    });
+    times.push(at);
     args.push(
-      deliveryReportHash(reference, report),
+      deliveryReportMark(report),
       report.recipient,
       state,
       `${reference}:${report.documentId ?? ""}`,
       report.errorCode ?? "",
       String(at),
-      entry,
+      "",
     );
   }
-  const client = redis as ScriptClient;
-  if (typeof client[COMMAND] !== "function") {
-    client.defineCommand(COMMAND, { numberOfKeys: 1, lua: RECORD_DELIVERY_REPORTS_LUA });
-  }
-  const raw = (await client[COMMAND]!(keys.reference(reference), ...args)) as unknown[];
-  const usedTtlMs = Number(raw[raw.length - 1]);
-  const keepSeconds = Number.isFinite(usedTtlMs) && usedTtlMs > 0 ? usedTtlMs / 1000 : ttlMs / 1000;
-  const rows = raw.slice(0, -1) as Array<[string, string, string, string, number, number, string]>;
-  return rows.map(([result, jobId, state, sentAt, becameFinal, changed, callbackJson]) => {
-    const callback = callbackSource(callbackJson, keepSeconds);
-    const withCallback = callback === undefined ? {} : { callback };
-    if (result === "unmatched") return { result };
-    if (result === "duplicate") return { result, ...(jobId ? { jobId } : {}), ...withCallback };
-    if (result === "unchanged") {
-      return { result, jobId, state: state as SmsDeliveryState, ...withCallback };
+  const key = deliveryKeys(prefix).reference(reference);
+  let raw = await runRecordScript(redis, key, args);
+  if (raw[0] === "entries") {
+    const receivedAt = now();
+    args[4] = "1";
+    for (let index = 0; index < reports.length; index++) {
+      args[5 + index * STRIDE + 6] = unmatchedEntry(
+        reference,
+        reports[index]!,
+        times[index]!,
+        receivedAt,
+      );
     }
-    const outcome: DeliveryReportOutcome = {
+    raw = await runRecordScript(redis, key, args);
+  }
+  const usedTtlMs = Number(raw[0]);
+  const keepSeconds = Number.isFinite(usedTtlMs) && usedTtlMs > 0 ? usedTtlMs / 1000 : ttlMs / 1000;
+  const outcomes: DeliveryReportOutcome[] = [];
+  for (let at = 1; at + STRIDE <= raw.length; at += STRIDE) {
+    outcomes.push(outcomeOf(raw.slice(at, at + STRIDE) as ScriptRow, keepSeconds));
+  }
+  return outcomes;
+}
+
+/** What the script answers per report: outcome, jobId, state, sentAt, becameFinal, changed, callback. */
+type ScriptRow = [string, string, string, string, number, number, string];
+
+function outcomeOf(
+  [result, jobId, state, sentAt, becameFinal, changed, callbackJson]: ScriptRow,
+  keepSeconds: number,
+): DeliveryReportOutcome {
+  if (result === "unmatched") return { result };
+  const callback = callbackSource(callbackJson, keepSeconds);
+  let outcome: DeliveryReportOutcome;
+  if (result === "duplicate") {
+    outcome = { result };
+    if (jobId) outcome.jobId = jobId;
+  } else if (result === "unchanged") {
+    outcome = { result, jobId, state: state as SmsDeliveryState };
+  } else {
+    outcome = {
       result: "stored",
       jobId,
       state: state as SmsDeliveryState,
       becameFinal: becameFinal === 1,
       changed: changed === 1,
-      ...withCallback,
     };
     const sentAtMs = Number(sentAt);
     if (sentAt !== "" && Number.isFinite(sentAtMs)) outcome.sentAt = sentAtMs;
-    return outcome;
-  });
+  }
+  if (callback !== undefined) outcome.callback = callback;
+  return outcome;
 }
 
 interface RawCallback {

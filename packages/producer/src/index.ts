@@ -39,7 +39,7 @@ export {
   type DeliveryReport,
   DeliveryReportError,
   type DeliveryReportOutcome,
-  deliveryReportHash,
+  deliveryReportMark,
   type RecordDeliveryReportsOptions,
   recordDeliveryReports,
 } from "./delivery-reports.js";

@@ -43,7 +43,6 @@ describe("delivery keys and states", () => {
     const keys = deliveryKeys("{sms}");
     expect(keys.reference("r")).toBe("{sms}:sms:dlr:ref:r");
     expect(keys.state("j")).toBe("{sms}:sms:dlr:state:j");
-    expect(keys.seen("h")).toBe("{sms}:sms:dlr:seen:h");
     expect(keys.unmatched).toBe("{sms}:sms:dlr:unmatched");
   });
 

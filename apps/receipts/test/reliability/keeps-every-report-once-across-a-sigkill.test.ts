@@ -12,9 +12,10 @@ import {
 } from "../support/app-process.js";
 import {
   expectedDeliveries,
-  expectedSeenKeys,
+  expectedSeenMarks,
   metricSum,
   readRecordedDelivery,
+  readSeenMarks,
   scanKeys,
 } from "../support/reported-deliveries.js";
 
@@ -149,7 +150,8 @@ describe.sequential("receipts killed with SIGKILL during a report storm", () => 
       async () => [...(await receiptsConnections(client))].every((id) => !firstLife.has(id)),
       { intervalMs: 5, description: "Redis to drop the killed app's connections" },
     );
-    const seenAtKill = (await scanKeys(client, `${prefix}:sms:dlr:seen:*`)).length;
+    const referenceKeys = () => scanKeys(client, `${prefix}:sms:dlr:ref:*`);
+    const seenAtKill = (await readSeenMarks(client, prefix, await referenceKeys())).size;
 
     receipts = startReceipts("receipts (second life)");
     await waitUntilAnswers(receipts, `http://127.0.0.1:${port}/readyz`);
@@ -198,8 +200,8 @@ describe.sequential("receipts killed with SIGKILL during a report storm", () => 
     );
 
     // One seen mark per distinct report (a duplicate or a retry adds none), nothing unmatched.
-    const seen = new Set(await scanKeys(client, `${prefix}:sms:dlr:seen:*`));
-    expect(seen).toEqual(expectedSeenKeys(prefix, reports));
+    const seen = await readSeenMarks(client, prefix, await referenceKeys());
+    expect(seen).toEqual(expectedSeenMarks(reports));
     expect(seenAtKill).toBeGreaterThan(0);
     expect(seenAtKill).toBeLessThan(seen.size);
     expect(await client.llen(deliveryKeys(prefix).unmatched)).toBe(0);

@@ -2,7 +2,7 @@ import type { SentReport } from "@sms-relay/kpn-sandbox";
 import {
   combineDeliveryStates,
   deliveryKeys,
-  deliveryReportHash,
+  deliveryReportMark,
   deliveryStateOfKpnStatus,
   type ReportedDeliveryState,
   type SmsDeliveryState,
@@ -56,21 +56,46 @@ export function expectedDeliveries(reports: readonly SentReport[]): Map<string, 
   return expected;
 }
 
-/** The `seen` key of every distinct report the sandbox planned (a duplicate has its original's). */
-export function expectedSeenKeys(prefix: string, reports: readonly SentReport[]): Set<string> {
-  const keys = deliveryKeys(prefix);
+/**
+ * The de-duplication mark of every distinct report the sandbox planned (a duplicate has its
+ * original's), as `<reference> <mark>`: a mark is a `seen:` field of its reference hash.
+ */
+export function expectedSeenMarks(reports: readonly SentReport[]): Set<string> {
   return new Set(
-    reports.map((sent) =>
-      keys.seen(
-        deliveryReportHash(referenceOf(sent.webhookUrl), {
+    reports.map(
+      (sent) =>
+        `${referenceOf(sent.webhookUrl)} ${deliveryReportMark({
           recipient: sent.report.RecipientPhonenumber,
           status: sent.report.Status,
           dlrId: sent.report.DLRID,
           documentId: sent.report.document_id,
-        }),
-      ),
+        })}`,
     ),
   );
+}
+
+/**
+ * Every de-duplication mark held in the given reference hashes, as `<reference> <mark>` (see
+ * {@link expectedSeenMarks}), read in one round trip.
+ */
+export async function readSeenMarks(
+  redis: Redis | Cluster,
+  prefix: string,
+  referenceKeys: readonly string[],
+): Promise<Set<string>> {
+  const base = deliveryKeys(prefix).reference("");
+  const pipeline = redis.pipeline();
+  for (const key of referenceKeys) pipeline.hkeys(key);
+  const results = (await pipeline.exec()) ?? [];
+  const marks = new Set<string>();
+  for (const [index, [error, fields]] of results.entries()) {
+    if (error) throw error;
+    const reference = referenceKeys[index]!.slice(base.length);
+    for (const field of fields as string[]) {
+      if (field.startsWith("seen:")) marks.add(`${reference} ${field}`);
+    }
+  }
+  return marks;
 }
 
 /** What the receipts app recorded for one SMS, read straight from its state hash. */
