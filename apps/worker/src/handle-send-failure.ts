@@ -14,8 +14,6 @@ export interface SendFailure {
   maskedTo: string;
   /** Document ids of the parts accepted before the failure. */
   documentIds: string[];
-  /** How long the request took, when one was made. */
-  requestSeconds?: number;
 }
 
 const READINESS_FAULT = { auth: "kpn_auth_failing", redirected: "kpn_redirecting" } as const;
@@ -64,9 +62,6 @@ export async function handleSendFailure(
   const { config, logger, metrics } = deps;
   const jobId = job.id ?? "unknown";
   const facts = failureFacts(failure.error);
-  if (failure.requestSeconds !== undefined) {
-    metrics?.requestDuration.observe({ outcome: facts.kind }, failure.requestSeconds);
-  }
   if (facts.ambiguous) {
     metrics?.ambiguousFailures.inc();
     logger.warn(

@@ -77,7 +77,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       progress.partsSent,
       progress.partsSent + MAX_MESSAGES_PER_REQUEST,
     );
-    const failure = (error: unknown, requestSeconds?: number) =>
+    const failure = (error: unknown) =>
       handleSendFailure(
         {
           error,
@@ -85,7 +85,6 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
           message: data,
           maskedTo: masked,
           documentIds: progress.documentIds,
-          ...(requestSeconds === undefined ? {} : { requestSeconds }),
         },
         failureDeps,
       );
