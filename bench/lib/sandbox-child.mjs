@@ -9,6 +9,7 @@ const START_TIMEOUT_MS = 15_000;
  * @property {() => Promise<void>} clear forgets recorded sends and counters
  * @property {() => Promise<import("@sms-relay/kpn-sandbox").SandboxStats>} stats
  * @property {() => Promise<number[]>} arrivals when each send request arrived (epoch ms), since the last clear
+ * @property {() => Promise<number>} cpuMs CPU time the sandbox process has used so far
  * @property {() => Promise<void>} close stops the process
  */
 
@@ -63,6 +64,7 @@ export async function startSandboxChild(options = {}) {
       clear: () => request("clear"),
       stats: () => request("stats"),
       arrivals: () => request("arrivals"),
+      cpuMs: () => request("cpu"),
       close: async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const gone = new Promise((resolve) => child.once("exit", resolve));

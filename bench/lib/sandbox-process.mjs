@@ -25,9 +25,17 @@ process.on("message", (/** @type {{ id: number, command: string }} */ message) =
       ? sandbox.stats()
       : message.command === "arrivals"
         ? sandbox.requests().map((request) => request.at)
-        : null;
+        : message.command === "cpu"
+          ? cpuMs()
+          : null;
   process.send?.({ id: message.id, reply });
 });
+/** CPU time (user + system) this process has used, in ms. */
+function cpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 process.on("disconnect", () => {
   void sandbox.close().finally(() => process.exit(0));
 });

@@ -31,6 +31,7 @@ import { createRawSender } from "./raw-send.mjs";
  * @property {number} failed
  * @property {number} rssBeforeBytes before the worker was built
  * @property {number} rssPeakBytes highest sample while it ran
+ * @property {number} cpuMs CPU time (user + system) of this process while the worker ran
  */
 
 const POLL_MS = 20;
@@ -85,6 +86,7 @@ await counter.waitUntilReady();
 
 const rssBeforeBytes = process.memoryUsage().rss;
 let rssPeakBytes = rssBeforeBytes;
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const close = settings.mode === "subject" ? await startSubject() : await startBaseline();
 let counts = { completed: 0, failed: 0 };
@@ -97,11 +99,13 @@ for (;;) {
   await new Promise((resolve) => setTimeout(resolve, POLL_MS));
 }
 const elapsedMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 rssPeakBytes = Math.max(rssPeakBytes, process.memoryUsage().rss);
 await close();
 await counter.close();
 countingConnection.disconnect();
 
 /** @type {RoundResult} */
-const result = { elapsedMs, ...counts, rssBeforeBytes, rssPeakBytes };
+const result = { elapsedMs, ...counts, rssBeforeBytes, rssPeakBytes, cpuMs };
 process.send?.(result, () => process.exit(0));

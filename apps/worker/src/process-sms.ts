@@ -25,6 +25,8 @@ export type {
 export const MAX_MESSAGES_PER_REQUEST = 200;
 
 function readProgress(progress: unknown): SmsJobProgress {
+  // A job that never sent anything has BullMQ's default progress, 0.
+  if (typeof progress !== "object" || progress === null) return { documentIds: [], partsSent: 0 };
   const parsed = smsJobProgressSchema.safeParse(progress);
   return parsed.success ? parsed.data : { documentIds: [], partsSent: 0 };
 }
@@ -39,7 +41,9 @@ function readProgress(progress: unknown): SmsJobProgress {
 export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise<SmsJobResult> {
   const { config, logger, metrics } = deps;
   const jobId = job.id ?? "unknown";
-  const failureDeps = { ...deps, state: deps.state ?? ({ configFailures: 0 } as ProcessorState) };
+  const failureDeps = (
+    deps.state === undefined ? { ...deps, state: { configFailures: 0 } } : deps
+  ) as ProcessSmsDeps & { state: ProcessorState };
 
   const parsed = smsJobDataSchema.safeParse(job.data);
   if (!parsed.success) {

@@ -73,6 +73,8 @@ export interface RateLimitPermit {
 export interface RateLimiter {
   /** Resolves with a permit when a request may go out now; waits while the window is full. */
   acquire(signal?: AbortSignal): Promise<RateLimitPermit>;
+  /** False for the limiter of limit 0, whose permits come at once. */
+  readonly limits: boolean;
 }
 
 /** Options of {@link createRateLimiter}. */
@@ -103,7 +105,7 @@ export interface RateLimiterOptions {
 }
 
 const NO_PERMIT: RateLimitPermit = { sent: () => {}, release: async () => {} };
-const NO_LIMIT: RateLimiter = { acquire: async () => NO_PERMIT };
+const NO_LIMIT: RateLimiter = { acquire: async () => NO_PERMIT, limits: false };
 
 type RedisWithScripts = (Redis | Cluster) & {
   smsRateAcquire(
@@ -200,6 +202,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   let line: Promise<void> = Promise.resolve();
 
   return {
+    limits: true,
     async acquire(signal) {
       const before = line;
       let leave = () => {};

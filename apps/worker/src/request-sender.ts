@@ -36,11 +36,29 @@ export type RequestSenderDeps = Pick<
   "kpn" | "rateLimiter" | "deliveryReferences" | "logger" | "metrics" | "recordDelaysMs"
 >;
 
+/** What a request waits for before it may go out: the token and a rate-limit slot. */
+export type RequestSlot =
+  | { kind: "ready"; permit: RateLimitPermit | undefined }
+  | { kind: "aborted" }
+  | { kind: "failed"; error: unknown };
+
 /** Sends one group of items as one API request (or, when it is refused, as smaller ones). */
-export type RequestSender = (
-  items: readonly SendItem[],
-  signal?: AbortSignal,
-) => Promise<Map<SendItem, SendOutcome>>;
+export interface RequestSender {
+  /**
+   * Sends `items` in one request. With a `slot` from {@link RequestSender.prepare} it goes at
+   * once; without, it waits for its own.
+   */
+  (
+    items: readonly SendItem[],
+    signal?: AbortSignal,
+    slot?: RequestSlot,
+  ): Promise<Map<SendItem, SendOutcome>>;
+  /**
+   * Waits for what a request needs before it may go out (a fresh token, a rate-limit slot), so
+   * that a batch can go on taking SMS meanwhile. `undefined` when there is nothing to wait for.
+   */
+  prepare(signal?: AbortSignal): Promise<RequestSlot> | undefined;
+}
 
 /** Whole seconds until `expiresAt` (never rounded up, so no request outlives it); Infinity without. */
 export function secondsLeft(expiresAt: number | undefined, now = Date.now()): number {
@@ -64,24 +82,36 @@ function isRefusal(error: unknown): boolean {
  * own slot), so that only the refused SMS fail and every other one is sent once.
  */
 export function createRequestSender(deps: RequestSenderDeps): RequestSender {
-  const send: RequestSender = async (items, signal) => {
-    if (items.length === 0) return new Map();
-    if (deps.rateLimiter && deps.kpn.getAccessToken) {
+  const limited = deps.rateLimiter?.limits ?? false;
+
+  async function prepare(signal: AbortSignal | undefined): Promise<RequestSlot> {
+    if (deps.kpn.getAccessToken) {
       // A token fetch between taking a rate-limit slot and sending would hold the slot for
       // longer than the send needs; fetch (or refresh) it first.
       try {
         await deps.kpn.getAccessToken();
       } catch (error) {
-        return everyOne(items, { kind: "failed", error });
+        return { kind: "failed", error };
       }
     }
-    let permit: RateLimitPermit | undefined;
     try {
-      permit = await deps.rateLimiter?.acquire(signal);
+      return { kind: "ready", permit: await deps.rateLimiter?.acquire(signal) };
     } catch (error) {
-      if (error instanceof RateLimitWaitAbortedError) return everyOne(items, { kind: "aborted" });
-      return everyOne(items, { kind: "failed", error });
+      if (error instanceof RateLimitWaitAbortedError) return { kind: "aborted" };
+      return { kind: "failed", error };
     }
+  }
+
+  const send = async (
+    items: readonly SendItem[],
+    signal?: AbortSignal,
+    given?: RequestSlot,
+  ): Promise<Map<SendItem, SendOutcome>> => {
+    if (items.length === 0) return new Map();
+    const slot = given ?? (limited ? await prepare(signal) : undefined);
+    if (slot?.kind === "aborted") return everyOne(items, { kind: "aborted" });
+    if (slot?.kind === "failed") return everyOne(items, { kind: "failed", error: slot.error });
+    const permit = slot?.permit;
     const release = () => permit?.release().catch(() => {});
     // Checked at the last moment: the wait for a slot may have used the time up.
     const now = Date.now();
@@ -155,7 +185,9 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
       return outcomes;
     }
   };
-  return send;
+  return Object.assign(send, {
+    prepare: (signal?: AbortSignal) => (limited ? prepare(signal) : undefined),
+  });
 }
 
 /**

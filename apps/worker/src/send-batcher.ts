@@ -1,4 +1,4 @@
-import type { RequestSender, SendItem, SendOutcome } from "./request-sender.js";
+import type { RequestSender, RequestSlot, SendItem, SendOutcome } from "./request-sender.js";
 import { secondsLeft } from "./request-sender.js";
 
 /** Options of {@link createSendBatcher}. */
@@ -45,6 +45,8 @@ interface Batch {
   minLeft: number;
   maxLeft: number;
   timer: NodeJS.Timeout | undefined;
+  /** On its way: waiting for its rate-limit slot (and still taking SMS until full), or sent. */
+  dispatched: boolean;
 }
 
 /** How much earlier than it asked an SMS may expire because of the company it keeps. */
@@ -66,13 +68,36 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
     for (const batch of [...open]) dispatch(batch);
   });
 
-  function dispatch(batch: Batch): void {
+  function close(batch: Batch): void {
     const index = open.indexOf(batch);
     if (index >= 0) open.splice(index, 1);
+  }
+
+  /**
+   * Sends a batch. Under a rate limit it first waits for its slot and stays open meanwhile: the
+   * SMS that become ready during the wait ride along, up to `maxSize`, instead of queueing for
+   * slots of their own.
+   */
+  function dispatch(batch: Batch): void {
+    if (batch.dispatched) return;
+    batch.dispatched = true;
     if (batch.timer) clearTimeout(batch.timer);
+    const slot = batch.size < maxSize ? options.send.prepare(options.signal) : undefined;
+    if (slot === undefined) {
+      close(batch);
+      go(batch, undefined);
+      return;
+    }
+    slot.then((ready) => {
+      close(batch);
+      go(batch, ready);
+    });
+  }
+
+  function go(batch: Batch, slot: RequestSlot | undefined): void {
     waiting -= batch.entries.length;
     const items = batch.entries.map((entry) => entry.item);
-    options.send(items, options.signal).then(
+    options.send(items, options.signal, slot).then(
       (outcomes) => {
         for (const entry of batch.entries) {
           entry.resolve(
@@ -106,6 +131,19 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
     }
   }
 
+  function batchOf(item: SendItem, size: number, left: number): Batch {
+    return {
+      sender: item.sender,
+      entries: [],
+      numbers: new Set(),
+      size,
+      minLeft: left,
+      maxLeft: left,
+      timer: undefined,
+      dispatched: false,
+    };
+  }
+
   return {
     send(item) {
       const size = item.parts.length;
@@ -113,32 +151,19 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
       return new Promise<SendOutcome>((resolve) => {
         const entry = { item, resolve };
         if (maxSize <= 1 || size >= maxSize) {
+          const alone = batchOf(item, size, left);
+          alone.entries.push(entry);
+          alone.numbers.add(item.to);
           waiting += 1;
-          dispatch({
-            sender: item.sender,
-            entries: [entry],
-            numbers: new Set([item.to]),
-            size,
-            minLeft: left,
-            maxLeft: left,
-            timer: undefined,
-          });
+          dispatch(alone);
           return;
         }
         let batch = open.find((candidate) => fits(candidate, item, size, left));
         if (!batch) {
-          batch = {
-            sender: item.sender,
-            entries: [],
-            numbers: new Set(),
-            size: 0,
-            minLeft: left,
-            maxLeft: left,
-            timer: undefined,
-          };
-          const created = batch;
+          const created = batchOf(item, 0, left);
           created.timer = setTimeout(() => dispatch(created), maxWaitMs);
           open.push(created);
+          batch = created;
         }
         batch.entries.push(entry);
         batch.numbers.add(item.to);
@@ -146,6 +171,8 @@ export function createSendBatcher(options: SendBatcherOptions): SendBatcher {
         batch.minLeft = Math.min(batch.minLeft, left);
         batch.maxLeft = Math.max(batch.maxLeft, left);
         waiting += 1;
+        // A full batch takes no more SMS, even while it waits for its rate-limit slot.
+        if (batch.size >= maxSize) close(batch);
         if (batch.size >= maxSize) dispatch(batch);
         else checkAll();
       });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { SmsJobResult } from "@sms-relay/producer";
 import type { Job } from "bullmq";
 import { processSms } from "./process-sms.js";
@@ -14,62 +15,54 @@ export interface SmsProcessorBatching {
 }
 
 /** A BullMQ processor function for the `sms` queue. */
-export type SmsProcessor = ((
-  job: Job,
-  token?: string,
-  signal?: AbortSignal,
-) => Promise<SmsJobResult>) & {
+export type SmsProcessor = ((job: Job, token?: string) => Promise<SmsJobResult>) & {
   /** Jobs this processor is working on right now. */
   readonly jobsInFlight: number;
 };
 
 /**
- * Wraps {@link processSms} as a BullMQ processor: counts active jobs and lets either the
- * worker's shutdown signal or BullMQ's per-job cancel signal abort a wait of the job.
+ * Wraps {@link processSms} as a BullMQ processor that counts the jobs in flight and hands each
+ * the worker's shutdown signal, which ends its waits (for company, a rate-limit slot, a pause).
  *
- * The shutdown signal gets one listener for all jobs, which fans out to the jobs in flight: a
- * listener per job would pile up on a signal that lives as long as the process (Node warns past
- * ten), and `AbortSignal.any` keeps every dependent signal alive on Node 20.
+ * The processor takes no third (signal) parameter on purpose: BullMQ then builds no
+ * `AbortController` per job, and nothing here cancels single jobs. The shutdown signal is shared
+ * by every job waiting at once, so it may carry many listeners (each removed when its wait ends):
+ * its listener limit is lifted, or Node would warn past ten.
  */
 export function createSmsProcessor(
   deps: ProcessSmsDeps,
   batching: SmsProcessorBatching = { batchSize: 1, batchWaitMs: 0 },
 ): SmsProcessor {
-  const inFlight = new Set<AbortController>();
+  let inFlight = 0;
+  if (deps.signal) setMaxListeners(0, deps.signal);
   // One path for every send: with a batch size of 1 each SMS goes at once, alone.
   const batcher = createSendBatcher({
     send: createRequestSender(deps),
     maxSize: batching.batchSize,
     maxWaitMs: batching.batchWaitMs,
-    jobsInFlight: () => inFlight.size,
+    jobsInFlight: () => inFlight,
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
-  deps.signal?.addEventListener(
-    "abort",
-    () => {
-      for (const controller of inFlight) controller.abort();
-    },
-    { once: true },
-  );
+  // Built once: a spread of the dependencies per job is garbage at thousands of SMS a second.
+  const jobDeps: ProcessSmsDeps = {
+    ...deps,
+    requests: batcher,
+    state: deps.state ?? { configFailures: 0 },
+  };
 
-  const process = async (job: Job, _token?: string, jobSignal?: AbortSignal) => {
+  const process = async (job: Job, _token?: string) => {
     deps.metrics?.jobsActive.inc();
-    const controller = new AbortController();
-    const abort = () => controller.abort();
-    if (deps.signal?.aborted || jobSignal?.aborted) abort();
-    inFlight.add(controller);
-    jobSignal?.addEventListener("abort", abort, { once: true });
+    inFlight += 1;
     try {
-      return await processSms(job, { ...deps, requests: batcher, signal: controller.signal });
+      return await processSms(job, jobDeps);
     } finally {
-      inFlight.delete(controller);
+      inFlight -= 1;
       // With one job fewer in flight, the ones waiting for company may be all there is.
       batcher.check();
-      jobSignal?.removeEventListener("abort", abort);
       deps.metrics?.jobsActive.dec();
     }
   };
   return Object.defineProperty(process, "jobsInFlight", {
-    get: () => inFlight.size,
+    get: () => inFlight,
   }) as SmsProcessor;
 }

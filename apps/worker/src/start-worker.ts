@@ -197,6 +197,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       readiness,
       state,
       acceptedParts,
+      // The document ids of the SMS of one request go to Redis in one script call.
+      progressWriter: createProgressWriter({ redis: connection, prefix: config.queuePrefix }),
       ...(deliveryReferences ? { deliveryReferences } : {}),
       ...(statusCallbacks ? { statusCallbacks } : {}),
       signal: shutdown.signal,

@@ -109,4 +109,34 @@ describe("batched sends (SMS_BATCH_SIZE)", () => {
       expect(job?.attemptsMade).toBe(1);
     }
   }, 60_000);
+
+  it("fills each request while it waits for its rate-limit slot, so a quota of requests carries full batches", async () => {
+    const stack = await stacks.start({
+      label: "batch-quota",
+      env: {
+        SMS_BATCH_SIZE: "50",
+        SMS_BATCH_WAIT_MS: "5",
+        WORKER_CONCURRENCY: "200",
+        SMS_RATE_LIMIT_PER_SECOND: "2",
+      },
+    });
+    // SMS trickle in, 10 every 50 ms: faster than 2 requests/s of one SMS each could carry,
+    // slower than a batch fills within its 5 ms wait.
+    const inputs = Array.from({ length: 200 }, (_, i) => ({
+      to: `+3168${String(i).padStart(7, "0")}`,
+      content: `quota ${i}`,
+    }));
+    for (let i = 0; i < inputs.length; i += 10) {
+      const { accepted } = await stack.producer.sendMany(inputs.slice(i, i + 10));
+      expect(accepted).toHaveLength(10);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await allFinished(stack, inputs.length);
+    const requests = acceptedMessages(stack.api.sandbox.received());
+    const sizes = requests.map((request) => request.messages.length);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(200);
+    // Each request takes what became ready while it waited for its slot (about half a second,
+    // 100 SMS, capped at 50), not the one or two SMS of its own 5 ms wait.
+    expect(requests.length).toBeLessThanOrEqual(8);
+  }, 60_000);
 });
