@@ -51,7 +51,8 @@ export async function benchRateLimit({ rounds, redisUrl }) {
       Array.from({ length: WORKERS }, () =>
         runWorkerRound({
           mode: "subject",
-          env: { SMS_RATE_LIMIT_PER_SECOND: String(LIMIT) },
+          // One SMS per request: this measures requests against the limit.
+          env: { SMS_RATE_LIMIT_PER_SECOND: String(LIMIT), SMS_BATCH_SIZE: "1" },
           redisUrl,
           sandboxUrl: sandbox.url,
           token: "",

@@ -18,7 +18,7 @@ import { createRawSender } from "./raw-send.mjs";
  * @property {string} redisUrl
  * @property {string} sandboxUrl
  * @property {string} token bearer token for the baseline
- * @property {number} concurrency jobs in flight
+ * @property {number} [concurrency] jobs in flight; unset: the worker's default (the bare worker needs it)
  * @property {number} expected jobs waiting in the queue
  * @property {number} timeoutMs
  * @property {Record<string, string>} [env] more worker variables for the subject
@@ -46,7 +46,9 @@ async function startSubject() {
     KPN_BASE_URL: settings.sandboxUrl,
     KPN_CLIENT_ID: "sandbox",
     KPN_CLIENT_SECRET: "sandbox",
-    WORKER_CONCURRENCY: String(settings.concurrency),
+    ...(settings.concurrency === undefined
+      ? {}
+      : { WORKER_CONCURRENCY: String(settings.concurrency) }),
     HEALTH_PORT: "0",
     LOG_LEVEL: "silent",
     ...settings.env,

@@ -6,6 +6,7 @@ import {
   LOG_LEVELS,
   type LogLevel,
   logLevelSchema,
+  optionalIntegerSchema,
   queuePrefixSchema,
   redactUrl,
   redisUrlSchema,
@@ -38,11 +39,15 @@ export interface WorkerConfig {
   defaultSender: string;
   /** `SMS_MAX_SEGMENTS`: longer content is dead-lettered as `invalid`. @default 10 */
   maxSegments: number;
-  /** `WORKER_CONCURRENCY`: jobs in flight per worker process. @default 50 */
+  /**
+   * `WORKER_CONCURRENCY`: jobs in flight per worker process. Unset, four batches' worth, so that
+   * batches fill while others are in flight: `max(50, 4 × SMS_BATCH_SIZE)`, 800 with the default
+   * batch size, 50 with `SMS_BATCH_SIZE=1`.
+   */
   concurrency: number;
   /**
    * `SMS_BATCH_SIZE`: most SMS (messages × recipients) in one API request, 1 to 200; 1 sends
-   * each SMS alone. @default 1
+   * each SMS alone. @default 200
    */
   batchSize: number;
   /** `SMS_BATCH_WAIT_MS`: longest a ready SMS waits for others to share its request. @default 20 */
@@ -142,9 +147,9 @@ export const workerEnvSchema = z.object({
     })
     .default(DEFAULTS.defaultSender),
   SMS_MAX_SEGMENTS: integer(DEFAULTS.maxSegments, 1),
-  WORKER_CONCURRENCY: integer(50, 1, 10_000),
+  WORKER_CONCURRENCY: optionalIntegerSchema(1, 10_000),
   SMS_RATE_LIMIT_PER_SECOND: integer(0, 0),
-  SMS_BATCH_SIZE: integer(1, 1, 200),
+  SMS_BATCH_SIZE: integer(200, 1, 200),
   SMS_BATCH_WAIT_MS: integer(20, 0, 10_000),
   SMS_MAX_ATTEMPTS: integer(DEFAULTS.maxAttempts, 1, 100),
   SMS_BACKOFF_MS: integer(DEFAULTS.backoffMs, 1),
@@ -162,6 +167,11 @@ export const workerEnvSchema = z.object({
     })
     .optional(),
 });
+
+/** Jobs in flight when `WORKER_CONCURRENCY` is unset: room for four full batches, at least 50. */
+export function defaultConcurrency(batchSize: number): number {
+  return Math.max(50, 4 * batchSize);
+}
 
 /**
  * Reads the worker configuration from an environment object (normally `process.env`).
@@ -210,7 +220,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     kpnTimeoutMs: e.KPN_TIMEOUT_MS,
     defaultSender: e.SMS_DEFAULT_SENDER,
     maxSegments: e.SMS_MAX_SEGMENTS,
-    concurrency: e.WORKER_CONCURRENCY,
+    concurrency: e.WORKER_CONCURRENCY ?? defaultConcurrency(e.SMS_BATCH_SIZE),
     rateLimitPerSecond: e.SMS_RATE_LIMIT_PER_SECOND,
     batchSize: e.SMS_BATCH_SIZE,
     batchWaitMs: e.SMS_BATCH_WAIT_MS,

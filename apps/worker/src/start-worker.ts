@@ -117,7 +117,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       clientSecret: config.kpnClientSecret,
       sendPath: config.kpnSendPath,
       timeoutMs: config.kpnTimeoutMs,
-      connections: Math.max(1, config.concurrency),
+      connections: requestConnections(config.concurrency, config.batchSize),
     });
 
   const metrics = createWorkerMetrics({
@@ -140,6 +140,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         keepSeconds: config.keepCompletedSeconds,
       })
     : undefined;
+  if (config.concurrency < config.batchSize) {
+    logger.warn(
+      { concurrency: config.concurrency, batchSize: config.batchSize },
+      "WORKER_CONCURRENCY is below SMS_BATCH_SIZE: no request can carry a full batch",
+    );
+  }
   if (!config.callbackSecret) {
     logger.warn("SMS_CALLBACK_SECRET is not set: SMS with a callbackUrl get no status callbacks");
   }
@@ -336,4 +342,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     healthUrl: listening.url,
     worker,
   };
+}
+
+/**
+ * Connections to the API: as many as requests can be in flight (the jobs in flight over the
+ * batch size, twice that for the halves of refused requests), never more than jobs in flight.
+ */
+function requestConnections(concurrency: number, batchSize: number): number {
+  return Math.min(concurrency, Math.max(4, 2 * Math.ceil(concurrency / batchSize)));
 }

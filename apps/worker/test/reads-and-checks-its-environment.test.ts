@@ -27,9 +27,9 @@ describe("worker configuration from the environment", () => {
       kpnTimeoutMs: 10_000,
       defaultSender: "SMSRelay",
       maxSegments: 10,
-      concurrency: 50,
+      concurrency: 800,
       rateLimitPerSecond: 0,
-      batchSize: 1,
+      batchSize: 200,
       batchWaitMs: 20,
       maxAttempts: 10,
       backoffMs: 2000,
@@ -105,9 +105,17 @@ describe("worker configuration from the environment", () => {
 
   it("treats an empty variable as unset", () => {
     expect(parseWorkerEnv({ ...required, WORKER_CONCURRENCY: "", LOG_LEVEL: " " })).toMatchObject({
-      concurrency: 50,
+      concurrency: 800,
       logLevel: "info",
     });
+  });
+
+  it("keeps room for four full batches in flight unless WORKER_CONCURRENCY says otherwise", () => {
+    expect(parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "1" }).concurrency).toBe(50);
+    expect(parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "25" }).concurrency).toBe(100);
+    expect(
+      parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "25", WORKER_CONCURRENCY: "30" }).concurrency,
+    ).toBe(30);
   });
 
   it.each([

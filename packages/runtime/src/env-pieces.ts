@@ -73,10 +73,15 @@ export function flagSchema(fallback = false) {
 
 /** A whole number in `[min, max]`, with a default. */
 export function integerSchema(fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return optionalIntegerSchema(min, max).unwrap().default(fallback);
+}
+
+/** A whole number in `[min, max]`, or unset (when its default follows from other variables). */
+export function optionalIntegerSchema(min: number, max = Number.MAX_SAFE_INTEGER) {
   return z.coerce
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` })
-    .default(fallback);
+    .optional();
 }

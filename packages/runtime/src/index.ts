@@ -10,6 +10,7 @@ export {
   LOG_LEVELS,
   type LogLevel,
   logLevelSchema,
+  optionalIntegerSchema,
   queuePrefixSchema,
   redisUrlSchema,
   withoutEmpty,

@@ -94,6 +94,8 @@ export function baseWorkerEnv(redisUrl: string, prefix: string, kpnBaseUrl: stri
     KPN_MAX_CONTENT_LENGTH: "160",
     KPN_TIMEOUT_MS: "1000",
     WORKER_CONCURRENCY: "20",
+    // One SMS per request unless a test turns batching on.
+    SMS_BATCH_SIZE: "1",
     SMS_MAX_ATTEMPTS: "10",
     SMS_BACKOFF_MS: "50",
     SMS_BACKOFF_MAX_MS: "500",

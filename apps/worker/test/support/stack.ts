@@ -67,6 +67,9 @@ export function testWorkerConfig(options: {
     SMS_BACKOFF_MAX_MS: "200",
     SHUTDOWN_GRACE_MS: "10000",
     WORKER_CONCURRENCY: "20",
+    // One SMS per request unless a test turns batching on: most tests follow single sends
+    // request by request at the sandbox. The batched tests set their own.
+    SMS_BATCH_SIZE: "1",
     LOG_LEVEL: "info",
     ...options.env,
   });
