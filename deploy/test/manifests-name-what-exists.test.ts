@@ -1,6 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CheckContext, loadCheckContext } from "../src/check-context.js";
 import { checkRendering } from "../src/check-rendering.js";
+import { objectsOfKind } from "../src/kubernetes-object.js";
+import { KUBERNETES_DIR } from "../src/paths.js";
+import { workloads } from "../src/pod-env.js";
 import { type Rendering, renderComposition, renderShipped } from "../src/renderings.js";
 
 let context: CheckContext;
@@ -17,6 +22,33 @@ describe("every shipped kustomization", () => {
       expect(problems, name).toEqual([]);
       expect(apps.length, name).toBeGreaterThanOrEqual(3);
     }
+  });
+});
+
+describe("the README", () => {
+  it("documents every Secret and key the manifests refer to", async () => {
+    const readme = await readFile(join(KUBERNETES_DIR, "README.md"), "utf8");
+    const referred = new Set<string>();
+    for (const { objects } of renderings) {
+      for (const { container } of workloads(objects)) {
+        for (const entry of container.env ?? []) {
+          const ref = entry.valueFrom?.secretKeyRef;
+          if (ref) referred.add(ref.name).add(ref.key);
+        }
+      }
+      for (const auth of objectsOfKind(objects, "TriggerAuthentication")) {
+        const refs = (auth.spec as { secretTargetRef: Array<{ name: string; key: string }> })
+          .secretTargetRef;
+        for (const ref of refs) referred.add(ref.name).add(ref.key);
+      }
+      for (const ingress of objectsOfKind(objects, "Ingress")) {
+        for (const tls of (ingress.spec as { tls?: Array<{ secretName: string }> }).tls ?? []) {
+          referred.add(tls.secretName);
+        }
+      }
+    }
+    expect(referred.size).toBeGreaterThan(10);
+    expect([...referred].filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });
 
