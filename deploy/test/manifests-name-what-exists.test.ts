@@ -25,6 +25,13 @@ describe("every shipped kustomization", () => {
   });
 });
 
+describe("the sandbox overlay with KEDA", () => {
+  it("passes the checks, its Secrets serving the TriggerAuthentication too", async () => {
+    const objects = await renderComposition(["overlays/sandbox"], ["components/keda-autoscaling"]);
+    expect((await checkRendering(objects, context)).problems).toEqual([]);
+  });
+});
+
 describe("the README", () => {
   it("documents every Secret and key the manifests refer to", async () => {
     const readme = await readFile(join(KUBERNETES_DIR, "README.md"), "utf8");
