@@ -252,8 +252,8 @@ describe("the cross-checks", () => {
     [
       "a target above WORKER_CONCURRENCY",
       "overlays/production",
-      (o) => (find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength = "100"),
-      /trigger active: listLength 100 is not between SMS_BATCH_SIZE \(1\) and WORKER_CONCURRENCY \(50\)/,
+      (o) => (find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength = "1000"),
+      /trigger active: listLength 1000 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(800\)/,
     ],
     [
       "a worker that may scale to zero",
