@@ -9,6 +9,8 @@ import { availableParallelism, cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startRedisServer } from "@sms-relay/testing";
+import { benchBatchSizeChart } from "./benchmarks/batch-size-chart.mjs";
+import { benchBatching } from "./benchmarks/batching.mjs";
 import { benchKpnClientThroughput } from "./benchmarks/kpn-client-throughput.mjs";
 import { benchProducerEnqueue } from "./benchmarks/producer-enqueue.mjs";
 import { benchRateLimit } from "./benchmarks/rate-limit.mjs";
@@ -20,7 +22,7 @@ import { startSandboxChild } from "./lib/sandbox-child.mjs";
 
 const RESULTS_PATH = fileURLToPath(new URL("./results/latest.json", import.meta.url));
 /** A benchmark that takes longer than this is stuck, not slow. */
-const BENCHMARK_TIMEOUT_MS = 150_000;
+const BENCHMARK_TIMEOUT_MS = 600_000;
 
 /**
  * @typedef {object} BenchContext
@@ -37,6 +39,8 @@ const BENCHMARKS = {
   worker: benchWorkerThroughput,
   receipts: benchReceiptsIngest,
   "rate-limit": benchRateLimit,
+  batching: benchBatching,
+  "batch-chart": benchBatchSizeChart,
 };
 
 const { values } = parseArgs({

@@ -59,10 +59,12 @@ async function startSubject() {
 
 /** @returns {Promise<() => Promise<void>>} */
 async function startBaseline() {
+  const concurrency = settings.concurrency ?? 50;
   const sender = createRawSender({
     baseUrl: settings.sandboxUrl,
     token: settings.token,
-    connections: settings.concurrency,
+    // One connection per job in flight: each job's request goes out at once.
+    connections: concurrency,
   });
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker(
@@ -73,7 +75,7 @@ async function startBaseline() {
       const documentId = await sender.send(job.data.to, job.data.content, job.data.sender);
       return { documentIds: [documentId] };
     },
-    { connection, prefix: DEFAULT_PREFIX, concurrency: settings.concurrency },
+    { connection, prefix: DEFAULT_PREFIX, concurrency },
   );
   return async () => {
     await worker.close();

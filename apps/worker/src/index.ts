@@ -20,6 +20,7 @@ export {
   toDeadLetterJobData,
 } from "./dead-letter.js";
 export {
+  defaultConcurrency,
   LOG_LEVELS,
   type LogLevel,
   loadWorkerConfig,
