@@ -18,7 +18,7 @@ const COLOURS = ["#1b6ac9", "#d9480f", "#2b8a3e", "#862e9c", "#5c5f66"];
  * @param {string} text
  * @returns {string}
  */
-function escape(text) {
+function escapeXml(text) {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -53,7 +53,7 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="13">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${WIDTH / 2}" y="26" text-anchor="middle" font-size="16" font-weight="600">${escape(title)}</text>`,
+    `<text x="${WIDTH / 2}" y="26" text-anchor="middle" font-size="16" font-weight="600">${escapeXml(title)}</text>`,
   ];
   for (let y = 0; y <= top + step / 2; y += step) {
     const py = yAt(y).toFixed(1);
@@ -72,8 +72,8 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
   parts.push(
     `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}" stroke="#495057"/>`,
     `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#495057"/>`,
-    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle">${escape(xLabel)}</text>`,
-    `<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escape(yLabel)}</text>`,
+    `<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle">${escapeXml(xLabel)}</text>`,
+    `<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(yLabel)}</text>`,
   );
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];
@@ -81,14 +81,14 @@ export function lineChartSvg({ title, xLabel, yLabel, series }) {
     parts.push(`<polyline points="${path}" fill="none" stroke="${colour}" stroke-width="2.5"/>`);
     for (const p of s.points) {
       parts.push(
-        `<circle cx="${xAt(p.x).toFixed(1)}" cy="${yAt(p.y).toFixed(1)}" r="3.5" fill="${colour}"><title>${escape(`${s.label}, ${p.x}: ${Math.round(p.y)}`)}</title></circle>`,
+        `<circle cx="${xAt(p.x).toFixed(1)}" cy="${yAt(p.y).toFixed(1)}" r="3.5" fill="${colour}"><title>${escapeXml(`${s.label}, ${p.x}: ${Math.round(p.y)}`)}</title></circle>`,
       );
     }
     const ly = MARGIN.top + 10 + i * 22;
     const lx = MARGIN.left + plotW + 18;
     parts.push(
       `<line x1="${lx}" x2="${lx + 22}" y1="${ly}" y2="${ly}" stroke="${colour}" stroke-width="2.5"/>`,
-      `<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${escape(s.label)}</text>`,
+      `<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${escapeXml(s.label)}</text>`,
     );
   });
   parts.push("</svg>");

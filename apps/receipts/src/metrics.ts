@@ -1,4 +1,5 @@
-import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
+import { readFileSync } from "node:fs";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Why a webhook request was refused, as `sms_dlr_refused_total{cause}` counts it. */
 export type RefusalCause = "signature" | "size" | "body";
@@ -18,12 +19,25 @@ export interface ReceiptsMetrics {
   readonly finalReportSeconds: Histogram;
   /** `delivery` status events put on the `sms-callback` queue (re-adds of one event included). */
   readonly callbacksEnqueued: Counter;
+  /** Always 1, labelled with the receipts app's `version` and the `node` version. */
+  readonly buildInfo: Gauge<"version" | "node">;
 }
 
 /** Options of {@link createReceiptsMetrics}. */
 export interface ReceiptsMetricsOptions {
   /** Registry to register on. @default a new Registry with the default Node metrics */
   registry?: Registry;
+}
+
+/** The app's version, from its package.json (one level above both `src/` and `dist/`). */
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === "string" ? version : "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Builds the metrics on a registry, each created once. */
@@ -34,6 +48,13 @@ export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): Rec
     collectDefaultMetrics({ register: registry });
   }
   const registers = [registry];
+  const buildInfo = new Gauge({
+    name: "sms_relay_build_info",
+    help: "Always 1; its labels name the receipts app's version and the Node.js version it runs on",
+    labelNames: ["version", "node"],
+    registers,
+  });
+  buildInfo.set({ version: packageVersion(), node: process.version }, 1);
   return {
     registry,
     reports: new Counter({
@@ -69,5 +90,6 @@ export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): Rec
       help: "Delivery status events put on the sms-callback queue for SMS with a callbackUrl (an event added again counts again; the queue keeps one)",
       registers,
     }),
+    buildInfo,
   };
 }

@@ -71,15 +71,19 @@ describe("docker-compose.yml", () => {
   const compose = loadCompose("docker-compose.yml");
   const { services } = compose;
 
-  it("has redis, worker, dashboard and the kpn-sandbox under the sandbox profile", () => {
+  it("has redis, worker, dashboard, the kpn-sandbox under the sandbox profile, and monitoring", () => {
     expect(Object.keys(services).sort()).toEqual([
       "dashboard",
+      "grafana",
       "kpn-sandbox",
+      "prometheus",
       "receipts",
       "redis",
       "worker",
     ]);
     expect(services["kpn-sandbox"]?.profiles).toEqual(["sandbox"]);
+    expect(services.prometheus?.profiles).toEqual(["monitoring"]);
+    expect(services.grafana?.profiles).toEqual(["monitoring"]);
     for (const name of ["redis", "worker", "dashboard"]) {
       expect(services[name]?.profiles, name).toBeUndefined();
     }
@@ -140,6 +144,90 @@ describe("docker-compose.yml", () => {
       expect.arrayContaining(["KPN_CLIENT_ID", "KPN_CLIENT_SECRET"]),
     );
     expect(services["kpn-sandbox"]?.environment?.SANDBOX_PORT).toBe(8085);
+  });
+});
+
+describe("the monitoring profile of docker-compose.yml", () => {
+  const { services, volumes } = loadCompose("docker-compose.yml");
+  const prometheus = services.prometheus;
+  const grafana = services.grafana;
+  /** `host:container[:ro]` mounts of a service, with the host side resolved in the repository. */
+  const mounts = (service: Service | undefined) =>
+    (service?.volumes ?? []).map((entry) => {
+      const [source = "", target = ""] = entry.split(":");
+      return { source, target, bind: source.startsWith("./") };
+    });
+  const hostPathOf = (service: Service | undefined, target: string) => {
+    const mount = mounts(service).find((m) => m.bind && m.target === target);
+    if (!mount) throw new Error(`nothing is mounted at ${target}`);
+    return mount.source;
+  };
+  const readYaml = <T>(path: string) => parse(read(path)) as T;
+
+  it("runs pinned Prometheus and Grafana images, on loopback ports, with named volumes", () => {
+    expect(prometheus?.image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(grafana?.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
+    expect(prometheus?.ports?.[0]).toMatch(/^127\.0\.0\.1:\$\{PROMETHEUS_PORT:-9090\}:9090$/);
+    expect(grafana?.ports?.[0]).toMatch(/^127\.0\.0\.1:\$\{GRAFANA_PORT:-3001\}:3000$/);
+    for (const service of [prometheus, grafana]) {
+      for (const mount of mounts(service).filter((m) => !m.bind)) {
+        expect(volumes, mount.source).toHaveProperty(mount.source);
+      }
+    }
+    expect(grafana?.depends_on?.prometheus?.condition).toBe("service_healthy");
+  });
+
+  it("mounts provisioning files that exist in the repository, read-only", () => {
+    const binds = [...mounts(prometheus), ...mounts(grafana)].filter((m) => m.bind);
+    expect(binds.length).toBe(3);
+    for (const bind of binds) expect(existsSync(join(root, bind.source)), bind.source).toBe(true);
+    for (const entry of [...(prometheus?.volumes ?? []), ...(grafana?.volumes ?? [])]) {
+      if (entry.startsWith("./")) expect(entry, entry).toMatch(/:ro$/);
+    }
+    const configDir = hostPathOf(prometheus, "/etc/prometheus");
+    expect(prometheus?.command).toContain("--config.file=/etc/prometheus/prometheus.yml");
+    const config = readYaml<{ rule_files: string[] }>(join(configDir, "prometheus.yml"));
+    for (const file of config.rule_files) {
+      expect(existsSync(join(root, configDir, file)), file).toBe(true);
+    }
+  });
+
+  it("scrapes every worker and receipts replica on the ports they listen on", () => {
+    const config = readYaml<{
+      scrape_configs: {
+        job_name: string;
+        dns_sd_configs?: { names: string[]; type: string; port: number }[];
+      }[];
+    }>(join(hostPathOf(prometheus, "/etc/prometheus"), "prometheus.yml"));
+    const job = (name: string) => config.scrape_configs.find((c) => c.job_name === name);
+    expect(job("sms-worker")?.dns_sd_configs?.[0]).toMatchObject({ names: ["worker"], type: "A" });
+    expect(job("sms-worker")?.dns_sd_configs?.[0]?.port).toBe(
+      services.worker?.environment?.HEALTH_PORT,
+    );
+    expect(job("sms-receipts")?.dns_sd_configs?.[0]).toMatchObject({ names: ["receipts"] });
+    expect(job("sms-receipts")?.dns_sd_configs?.[0]?.port).toBe(
+      services.receipts?.environment?.RECEIPTS_PORT,
+    );
+  });
+
+  it("gives Grafana the Prometheus data source and the dashboards, under the uid they use", () => {
+    const provisioning = hostPathOf(grafana, "/etc/grafana/provisioning");
+    const dashboardsDir = hostPathOf(grafana, "/var/lib/grafana/dashboards");
+    const { datasources } = readYaml<{ datasources: { uid: string; url: string }[] }>(
+      join(provisioning, "datasources", "prometheus.yml"),
+    );
+    expect(datasources[0]?.url).toBe("http://prometheus:9090");
+    const { providers } = readYaml<{ providers: { options: { path: string } }[] }>(
+      join(provisioning, "dashboards", "sms-relay.yml"),
+    );
+    expect(providers[0]?.options.path).toBe("/var/lib/grafana/dashboards");
+    const home = String(grafana?.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH);
+    expect(home.startsWith("/var/lib/grafana/dashboards/")).toBe(true);
+    const dashboard = JSON.parse(
+      read(join(dashboardsDir, home.slice("/var/lib/grafana/dashboards/".length))),
+    ) as { panels: { datasource?: { uid: string } }[] };
+    const uids = new Set(dashboard.panels.flatMap((p) => (p.datasource ? [p.datasource.uid] : [])));
+    expect([...uids]).toEqual([datasources[0]?.uid]);
   });
 });
 

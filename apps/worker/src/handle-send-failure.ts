@@ -95,7 +95,6 @@ export async function handleSendFailure(
     }
     case "defer": {
       if (decision.cause === "rate_limited") {
-        metrics?.rateLimited.inc();
         logger.warn(
           { jobId, pauseMs: decision.pauseMs, deferrals: decision.deferrals },
           "KPN API rate limit: pausing the queue",

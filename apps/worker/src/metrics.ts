@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { Readiness } from "./readiness.js";
 
 /** Why an SMS ended without being sent: the reasons of the dead-letter queue. */
 export type FailureReason = "rejected" | "exhausted" | "invalid" | "expired";
@@ -19,6 +21,9 @@ export type CallbackOutcome = "delivered" | "retried" | "refused" | "given_up";
 /** Event label of `sms_callbacks_total`: the event's kind, `unknown` for job data of another kind. */
 export type CallbackEventLabel = "sent" | "dead" | "delivery" | "unknown";
 
+/** States of the `sms` queue that `sms_queue_jobs{state}` reports. */
+export type QueueJobState = "waiting" | "delayed" | "active" | "failed";
+
 /** The worker's Prometheus metrics. */
 export interface WorkerMetrics {
   readonly registry: Registry;
@@ -35,6 +40,24 @@ export interface WorkerMetrics {
   readonly tokenRequests: Counter;
   readonly jobsActive: Gauge;
   readonly callbacks: Counter<"event" | "outcome">;
+  /** Seconds from when an SMS was due (enqueued, or its delay over) to the API accepting it. */
+  readonly enqueueToSent: Histogram;
+  /** Jobs of the `sms` queue by state, as of the last refresh of the queue statistics. */
+  readonly queueJobs: Gauge<"state">;
+  /** Records in the `sms-dead-letter` queue, as of the last refresh. */
+  readonly deadLetterJobs: Gauge;
+  /** How long the SMS first in line has been due, as of the last refresh; 0 when none waits. */
+  readonly oldestWaitingSeconds: Gauge;
+  /** 1 while the `sms` queue is paused (after a 429 or refused credentials), as of the last refresh. */
+  readonly queuePaused: Gauge;
+  /** Unix time of the last successful refresh of the queue statistics. */
+  readonly queueStatsRefreshed: Gauge;
+  /** 1 while `/readyz` answers 200, read from the readiness state on each scrape. */
+  readonly ready: Gauge;
+  /** 1 while the KPN API refuses our credentials, read from the readiness state on each scrape. */
+  readonly kpnAuthFailing: Gauge;
+  /** Always 1, labelled with the worker's `version` and the `node` version. */
+  readonly buildInfo: Gauge<"version" | "node">;
 }
 
 /** Options of {@link createWorkerMetrics}. */
@@ -43,6 +66,24 @@ export interface WorkerMetricsOptions {
   registry?: Registry;
   /** Reads the KPN client's count of token requests when metrics are scraped. @default none */
   readTokenRequests?: () => number;
+  /** Read when metrics are scraped, for `sms_worker_ready` and `sms_kpn_auth_failing`. @default none: both 0 */
+  readiness?: Pick<Readiness, "report" | "kpnFault">;
+}
+
+/** Buckets of `sms_enqueue_to_sent_seconds`: from an idle queue (tens of ms) to an hour's backlog. */
+const ENQUEUE_TO_SENT_BUCKETS = [
+  0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
+];
+
+/** The worker's version, from its package.json (one level above both `src/` and `dist/`). */
+function packageVersion(): string {
+  try {
+    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === "string" ? version : "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Registers the worker's metrics. Names and labels are part of the public contract. */
@@ -54,7 +95,15 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
   }
   const registers = [registry];
   const readTokenRequests = options.readTokenRequests;
+  const readiness = options.readiness;
   let tokenRequestsSeen = 0;
+  const buildInfo = new Gauge({
+    name: "sms_relay_build_info",
+    help: "Always 1; its labels name the worker's version and the Node.js version it runs on",
+    labelNames: ["version", "node"],
+    registers,
+  });
+  buildInfo.set({ version: packageVersion(), node: process.version }, 1);
 
   return {
     registry,
@@ -132,5 +181,54 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
       labelNames: ["event", "outcome"],
       registers,
     }),
+    enqueueToSent: new Histogram({
+      name: "sms_enqueue_to_sent_seconds",
+      help: "Seconds from when an SMS was enqueued (or its delay ended) to when the KPN API accepted it, one observation per SMS",
+      buckets: ENQUEUE_TO_SENT_BUCKETS,
+      registers,
+    }),
+    queueJobs: new Gauge({
+      name: "sms_queue_jobs",
+      help: "Jobs of the sms queue by state (waiting, delayed, active, failed), refreshed on an interval; every worker reports the same queue: aggregate with max, not sum",
+      labelNames: ["state"],
+      registers,
+    }),
+    deadLetterJobs: new Gauge({
+      name: "sms_dead_letter_jobs",
+      help: "Records in the sms-dead-letter queue, refreshed on an interval; every worker reports the same queue: aggregate with max, not sum",
+      registers,
+    }),
+    oldestWaitingSeconds: new Gauge({
+      name: "sms_queue_oldest_waiting_seconds",
+      help: "How long the SMS first in line has been due (since it was enqueued or its delay ended), 0 when none waits; refreshed on an interval",
+      registers,
+    }),
+    queuePaused: new Gauge({
+      name: "sms_queue_paused",
+      help: "1 while the sms queue is paused (after a 429, refused credentials or a redirect), else 0; refreshed on an interval",
+      registers,
+    }),
+    queueStatsRefreshed: new Gauge({
+      name: "sms_queue_stats_refreshed_timestamp_seconds",
+      help: "Unix time of the last successful refresh of the queue gauges (sms_queue_jobs, sms_dead_letter_jobs, sms_queue_oldest_waiting_seconds, sms_queue_paused)",
+      registers,
+    }),
+    ready: new Gauge({
+      name: "sms_worker_ready",
+      help: "1 while /readyz answers 200 (Redis connected, worker running, KPN accepting our credentials, not shutting down), else 0",
+      registers,
+      collect() {
+        this.set(readiness?.report().ready ? 1 : 0);
+      },
+    }),
+    kpnAuthFailing: new Gauge({
+      name: "sms_kpn_auth_failing",
+      help: "1 while the KPN API refuses this worker's credentials even with a fresh token (sends are paused), else 0",
+      registers,
+      collect() {
+        this.set(readiness?.kpnFault === "kpn_auth_failing" ? 1 : 0);
+      },
+    }),
+    buildInfo,
   };
 }

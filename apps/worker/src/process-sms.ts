@@ -69,6 +69,8 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
   let progress = furthestProgress(readProgress(job.progress), deps.acceptedParts?.get(jobId));
   const masked = maskMobileNumber(data.to);
   const started = Date.now();
+  // When the API accepted the last part sent by this attempt: the SMS's "sent" moment.
+  let acceptedAt: number | undefined;
   if (progress.partsSent > 0) {
     logger.info(
       { jobId, to: masked, partsSent: progress.partsSent, documentIds: progress.documentIds },
@@ -115,6 +117,7 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
     }
     if (outcome.kind === "failed") throw await failure(outcome.error);
     const { documentId } = outcome;
+    acceptedAt = outcome.acceptedAt;
     progress = {
       documentIds: [...progress.documentIds, documentId],
       partsSent: progress.partsSent + chunk.length,
@@ -153,6 +156,12 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
   }
   metrics?.sent.inc();
   metrics?.segmentsSent.inc(plan.segments);
+  // Once per SMS, however many SMS shared its request. Not for a job whose parts were all
+  // accepted by an earlier attempt: when that was is not known.
+  if (metrics && acceptedAt !== undefined && job.timestamp !== undefined) {
+    const dueAt = job.timestamp + (job.opts.delay ?? 0);
+    metrics.enqueueToSent.observe(Math.max(0, acceptedAt - dueAt) / 1000);
+  }
   const result: SmsJobResult = {
     documentIds: progress.documentIds,
     parts: plan.parts.length,

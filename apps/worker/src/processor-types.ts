@@ -20,7 +20,13 @@ export interface SmsJobLike {
   /** Times the job was taken, this one included (deferrals and stalls count too). */
   readonly attemptsStarted: number;
   readonly progress: unknown;
-  readonly opts: { readonly attempts?: number | undefined };
+  /** When the job was added (epoch ms; BullMQ's `job.timestamp`). @default unknown: not timed */
+  readonly timestamp?: number | undefined;
+  readonly opts: {
+    readonly attempts?: number | undefined;
+    /** The delay it was added with, in ms. @default 0 */
+    readonly delay?: number | undefined;
+  };
   updateProgress(progress: SmsJobProgress): Promise<void>;
 }
 

@@ -21,8 +21,8 @@ export interface SendItem {
 
 /** What became of one item. */
 export type SendOutcome =
-  /** The API accepted the request that carried it. */
-  | { kind: "sent"; documentId: string; requestSeconds: number }
+  /** The API accepted the request that carried it, at `acceptedAt` (epoch ms). */
+  | { kind: "sent"; documentId: string; requestSeconds: number; acceptedAt: number }
   /** Its expiry came before it could go out: it was not sent. */
   | { kind: "expired" }
   /** The request failed (or never went out); the error decides, per SMS, what happens next. */
@@ -157,17 +157,23 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
         // The rate limit counts the request from the moment it leaves, not from the answer.
         onWrite: () => permit?.sent(),
       });
+      const acceptedAt = Date.now();
       const requestSeconds = (performance.now() - started) / 1000;
       deps.metrics?.requestDuration.observe({ outcome: "ok" }, requestSeconds);
       // A lost release only keeps the slot a little longer (until its hold runs out).
       void release();
       if (reference) void ensureReferenceRecorded(reference, live, deps);
-      for (const item of live) outcomes.set(item, { kind: "sent", documentId, requestSeconds });
+      for (const item of live) {
+        outcomes.set(item, { kind: "sent", documentId, requestSeconds, acceptedAt });
+      }
       return outcomes;
     } catch (error) {
       const requestSeconds = (performance.now() - started) / 1000;
       await release();
-      deps.metrics?.requestDuration.observe({ outcome: failureFacts(error).kind }, requestSeconds);
+      const kind = failureFacts(error).kind;
+      deps.metrics?.requestDuration.observe({ outcome: kind }, requestSeconds);
+      // Once per 429 answer, however many SMS the request carried (each is put back).
+      if (kind === "rate_limited") deps.metrics?.rateLimited.inc();
       if (live.length > 1 && isRefusal(error)) {
         deps.logger.info(
           { sms: live.length, code: isKpnError(error) ? error.code : undefined },

@@ -21,6 +21,7 @@ import { createLogger } from "./logger.js";
 import { createWorkerMetrics } from "./metrics.js";
 import type { ProcessorState, SmsSender } from "./processor-types.js";
 import { createProgressWriter } from "./progress-writer.js";
+import { createQueueStats, QUEUE_STATS_INTERVAL_MS, UNBOUNDED_LIMITER_MAX } from "./queue-stats.js";
 import { createRateLimiter } from "./rate-limiter.js";
 import { createReadiness } from "./readiness.js";
 import { createRedisConnection } from "./redis-connection.js";
@@ -48,6 +49,11 @@ export interface StartWorkerOptions {
   registry?: Registry;
   /** Interface the health server binds. @default all interfaces */
   healthHost?: string;
+  /**
+   * Time between two reads of the queue gauges from Redis (`sms_queue_jobs` and the others).
+   * @default {@link QUEUE_STATS_INTERVAL_MS} (5 s)
+   */
+  queueStatsIntervalMs?: number;
 }
 
 /** A started worker. */
@@ -66,9 +72,6 @@ export interface RunningWorker {
 
 /** The longest wait for each step of closing after the jobs: a Redis that is gone never answers. */
 const CLOSE_STEP_MS = 1000;
-
-/** The maximum number of jobs BullMQ's own limiter would let through: high enough never to bind. */
-const UNBOUNDED_LIMITER_MAX = 1_000_000;
 
 /**
  * Starts the SMS worker in this process: Redis, the BullMQ worker, the health server. It installs
@@ -123,6 +126,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const metrics = createWorkerMetrics({
     registry: options.registry,
     readTokenRequests: () => kpnClient.tokenRequests,
+    readiness,
   });
   const queueOptions = { connection, prefix: config.queuePrefix };
   const smsQueue = new Queue(SMS_QUEUE, queueOptions);
@@ -256,6 +260,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logThrottled("callbacks", "error", error, "callback worker error"),
   );
 
+  const queueStats = createQueueStats({
+    queue: smsQueue,
+    deadLetterQueue,
+    metrics,
+    intervalMs: options.queueStatsIntervalMs ?? QUEUE_STATS_INTERVAL_MS,
+    onError: (error) =>
+      logThrottled("queue-stats", "warn", error, "could not read queue statistics"),
+  });
+
   const health = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
   let listening: { url: string; port: number };
   try {
@@ -279,6 +292,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   await worker.waitUntilReady();
   readiness.setRedisConnected(true);
   readiness.setWorkerRunning(true);
+  queueStats.start();
   logger.info(
     { config: redactWorkerConfig(config), queue: SMS_QUEUE, prefix: config.queuePrefix },
     "sms worker started",
@@ -311,7 +325,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       const closed = kpnClient.close().catch(() => {});
       if (outcome === "done") await settleWithin(closed, CLOSE_STEP_MS);
     }
-    await settleWithin(health.close(), CLOSE_STEP_MS);
+    await settleWithin(Promise.all([health.close(), queueStats.stop()]), CLOSE_STEP_MS);
     // With Redis gone, closing queues and quitting would wait for it forever: each step is bounded.
     await settleWithin(
       Promise.allSettled([smsQueue.close(), deadLetterQueue.close(), callbackQueue?.close()]),

@@ -8,6 +8,7 @@ it("turns unready and holds jobs back, without failing them, while credentials a
   const stack = await stacks.start({
     label: "auth",
     env: { KPN_CLIENT_SECRET: "not-the-sandbox-secret", SMS_MAX_ATTEMPTS: "2" },
+    queueStatsIntervalMs: 100,
   });
   expect((await fetch(`${stack.worker.healthUrl}/readyz`)).status).toBe(200);
   const { id } = await stack.producer.send({ to: "0612345678", content: "wacht op de sleutel" });
@@ -24,6 +25,11 @@ it("turns unready and holds jobs back, without failing them, while credentials a
   expect(await stack.deadLetters.count()).toBe(0);
   expect(stack.api.sandbox.received()).toHaveLength(0);
   expect(stack.logs.text()).not.toContain("not-the-sandbox-secret");
-  const metrics = await (await fetch(`${stack.worker.healthUrl}/metrics`)).text();
+  const metrics = await waitFor(async () => {
+    const text = await (await fetch(`${stack.worker.healthUrl}/metrics`)).text();
+    return text.includes("sms_queue_paused 1") ? text : undefined;
+  });
   expect(metrics).toMatch(/sms_retries_total\{kind="auth"\} [1-9]/);
+  expect(metrics).toContain("sms_kpn_auth_failing 1");
+  expect(metrics).toContain("sms_worker_ready 0");
 });

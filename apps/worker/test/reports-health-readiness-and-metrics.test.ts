@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { startTestRedis } from "@sms-relay/testing";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,7 +18,7 @@ afterEach(async () => {
 describe("health server", () => {
   it("answers /healthz, reports readiness with a reason, and serves metrics", async () => {
     const readiness = createReadiness();
-    const metrics = createWorkerMetrics({ readTokenRequests: () => 3 });
+    const metrics = createWorkerMetrics({ readTokenRequests: () => 3, readiness });
     metrics.sent.inc(2);
     metrics.failed.inc({ reason: "rejected" });
     server = createHealthServer({ registry: metrics.registry, readiness: readiness.report });
@@ -29,15 +30,23 @@ describe("health server", () => {
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: "not_ready", reason: "starting" });
 
+    expect(await (await fetch(`${url}/metrics`)).text()).toContain("sms_worker_ready 0");
+
     readiness.setRedisConnected(true);
     readiness.setWorkerRunning(true);
     ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(200);
+    let text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain("sms_worker_ready 1");
+    expect(text).toContain("sms_kpn_auth_failing 0");
 
     readiness.setKpnFault("kpn_auth_failing");
     ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ reason: "kpn_auth_failing" });
+    text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain("sms_worker_ready 0");
+    expect(text).toContain("sms_kpn_auth_failing 1");
 
     readiness.setKpnFault(undefined);
     readiness.setRedisConnected(false);
@@ -50,11 +59,17 @@ describe("health server", () => {
 
     const response = await fetch(`${url}/metrics`);
     expect(response.headers.get("content-type")).toContain("text/plain");
-    const text = await response.text();
+    text = await response.text();
     expect(text).toContain("sms_sent_total 2");
     expect(text).toContain('sms_failed_total{reason="rejected"} 1');
     expect(text).toContain("kpn_token_requests_total 3");
     expect(text).toContain("process_cpu_user_seconds_total");
+    const { version } = JSON.parse(
+      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    expect(text).toContain(
+      `sms_relay_build_info{version="${version}",node="${process.version}"} 1`,
+    );
     expect((await fetch(`${url}/nope`)).status).toBe(404);
   });
 

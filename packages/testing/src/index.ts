@@ -7,6 +7,16 @@ export {
 } from "./docker-engine.js";
 export { freePort } from "./free-port.js";
 export {
+  checkMetrics,
+  type MetricsCheck,
+  type MetricsProblem,
+  PromtoolMissingError,
+  type PromtoolRun,
+  requirePromtool,
+  runPromtool,
+  selectMetricFamilies,
+} from "./promtool.js";
+export {
   type ClusterKey,
   startRedisCluster,
   type TestRedisCluster,

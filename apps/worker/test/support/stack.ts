@@ -40,6 +40,8 @@ export interface StackOptions {
   faults?: SandboxFaults;
   deliveryReports?: SandboxDeliveryReports;
   logger?: Logger;
+  /** Time between two reads of the queue gauges. @default the worker's own */
+  queueStatsIntervalMs?: number;
 }
 
 /**
@@ -97,6 +99,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     config,
     logger: options.logger ?? logs.logger,
     healthHost: "127.0.0.1",
+    ...(options.queueStatsIntervalMs === undefined
+      ? {}
+      : { queueStatsIntervalMs: options.queueStatsIntervalMs }),
   });
   const producer = new SmsProducer({
     connection: options.redis.url,
