@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { startRedisServer } from "@sms-relay/testing";
 import { benchBatchSizeChart } from "./benchmarks/batch-size-chart.mjs";
 import { benchBatching } from "./benchmarks/batching.mjs";
+import { benchInFlightMemory } from "./benchmarks/in-flight-memory.mjs";
 import { benchKpnClientThroughput } from "./benchmarks/kpn-client-throughput.mjs";
 import { benchProducerEnqueue } from "./benchmarks/producer-enqueue.mjs";
 import { benchRateLimit } from "./benchmarks/rate-limit.mjs";
@@ -41,6 +42,7 @@ const BENCHMARKS = {
   "rate-limit": benchRateLimit,
   batching: benchBatching,
   "batch-chart": benchBatchSizeChart,
+  "in-flight-memory": benchInFlightMemory,
 };
 
 const { values } = parseArgs({
