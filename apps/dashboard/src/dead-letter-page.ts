@@ -2,7 +2,7 @@ import type { DeadLetterEntry, SmsDelivery } from "@sms-relay/producer";
 import { escapeHtml } from "./escape-html.js";
 import { timeHtml } from "./format-time.js";
 import { renderPage } from "./page-layout.js";
-import { deadLetterLink, deliveryHtml, smsLink } from "./sms-pages.js";
+import { deadLetterLink, deliveryHtml } from "./sms-pages.js";
 
 export { escapeHtml };
 
@@ -46,7 +46,7 @@ function row(entry: DeadLetterPageEntry, readOnly: boolean): string {
     ? ""
     : `<td><input type="checkbox" name="ids" value="${escapeHtml(entry.id)}" aria-label="select ${escapeHtml(entry.id)}"></td>`;
   return `<tr>${checkbox}
-<td>${deadLetterLink(entry.id, entry.id)}<br><span class="muted">SMS: ${smsLink(entry.id, "open")}</span></td>
+<td>${deadLetterLink(entry.id, entry.id)}<br><a class="muted" href="/sms/${encodeURIComponent(entry.id)}">its SMS</a></td>
 <td>${escapeHtml(message.to)}</td>
 <td>${escapeHtml(message.sender)}</td>
 <td>${escapeHtml(data.reason)}</td>
