@@ -3,6 +3,7 @@ import type { RequestHandler } from "express";
 import type { Logger } from "pino";
 import { type AuthThrottleOptions, createAuthThrottle } from "./auth-throttle.js";
 import type { DashboardCredentials } from "./env.js";
+import { sendErrorAnswer, signInAnswer } from "./error-answers.js";
 
 /** Options of {@link createBasicAuth}. */
 export interface BasicAuthOptions extends DashboardCredentials {
@@ -33,7 +34,8 @@ function parseAuthorization(header: string | undefined): DashboardCredentials | 
 
 /**
  * Express middleware for HTTP basic auth: 401 with `WWW-Authenticate` unless the request carries
- * the configured user and password. Both are compared in constant time, and both always are,
+ * the configured user and password (a sign-in page for browsers, `{ error, code }` JSON for
+ * everything else, chosen by `Accept`). Both are compared in constant time, and both always are,
  * so a wrong user name takes as long as a wrong password. A client that sent too many wrong
  * ones gets 429 with `Retry-After` (code `DASHBOARD_LOGIN_THROTTLED`), even with the right
  * ones, until it has waited; other clients are not affected.
@@ -50,13 +52,17 @@ export function createBasicAuth(options: BasicAuthOptions): RequestHandler {
     const client = req.ip ?? req.socket.remoteAddress ?? "unknown";
     const wait = throttle.retryAfterSeconds(client);
     if (wait > 0) {
-      res
-        .status(429)
-        .set("Retry-After", String(wait))
-        .json({
-          error: `too many wrong passwords from this client; try again in ${wait} s`,
-          code: "DASHBOARD_LOGIN_THROTTLED",
-        });
+      sendErrorAnswer(req, res, {
+        status: 429,
+        code: "DASHBOARD_LOGIN_THROTTLED",
+        error: `too many wrong passwords from this client; try again in ${wait} s`,
+        title: "Too many wrong passwords",
+        paragraphs: [
+          `Too many wrong passwords came from this address. Try again in ${wait} seconds.`,
+        ],
+        headers: { "retry-after": String(wait) },
+        withoutNav: true,
+      });
       return;
     }
     const given = parseAuthorization(req.headers.authorization);
@@ -69,9 +75,7 @@ export function createBasicAuth(options: BasicAuthOptions): RequestHandler {
     }
     // A request without credentials is the browser asking for the prompt, not a guess.
     if (req.headers.authorization !== undefined) throttle.failed(client);
-    res
-      .status(401)
-      .set("WWW-Authenticate", `Basic realm="${realm}", charset="UTF-8"`)
-      .json({ error: "authentication required", code: "DASHBOARD_UNAUTHORIZED" });
+    // A readable page for a browser whose user cancelled the prompt, JSON for scripts.
+    sendErrorAnswer(req, res, signInAnswer(realm));
   };
 }

@@ -4,20 +4,27 @@ import {
   DEAD_LETTER_QUEUE,
   DEFAULT_PREFIX,
   DeadLetterQueue,
+  PRODUCER_DEFAULTS,
   SMS_QUEUE,
   type SmsRedisConnection,
 } from "@sms-relay/producer";
 import { type ConnectionOptions, Queue } from "bullmq";
 import express, { type Express } from "express";
-import { Redis } from "ioredis";
+import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import type { Logger } from "pino";
 import { createBasicAuth } from "./basic-auth.js";
+import { createBoardPageRewrite, createFontAssets, FONTS_PATH } from "./board-page.js";
 import { createDeadLetterRouter } from "./dead-letter-routes.js";
 import type { DashboardCredentials } from "./env.js";
+import { describeRedis, isRedisDown, redisDownAnswer } from "./error-answers.js";
+import { BULL_BOARD_DATE_FORMAT } from "./format-time.js";
 import { createJsonMasking } from "./mask-json-responses.js";
+import { maskNumbersInText } from "./mask-phone-numbers.js";
 import { MaskedBullMQAdapter } from "./masked-bullmq-adapter.js";
+import { createRedisGate } from "./redis-gate.js";
 import { createRetryGuards } from "./retry-guards.js";
 import { createSameOriginGuard } from "./same-origin-guard.js";
+import { createSmsRouter } from "./sms-routes.js";
 import { createMaskedDataGuard, createReadOnlyGuard } from "./write-guards.js";
 
 /** Options of {@link createDashboard}. */
@@ -50,13 +57,18 @@ export interface DashboardOptions {
    * @default no logging
    */
   logger?: Logger;
+  /**
+   * Content limit of one message on the KPN account (`KPN_MAX_CONTENT_LENGTH`), to show how many
+   * messages an SMS not sent yet will be. @default 1000
+   */
+  maxContentLength?: number;
 }
 
 /** A dashboard app, not yet listening. */
 export interface Dashboard {
   /**
-   * The Express app: bull-board at `/`, the dead-letter page and API at `/dead-letters`,
-   * `GET /healthz` without auth.
+   * The Express app: bull-board at `/`, the dead-letter page and API at `/dead-letters`, the
+   * search for one SMS at `/sms`, `GET /healthz` without auth.
    */
   readonly app: Express;
   /** Closes the queues and the Redis connection the dashboard opened. */
@@ -64,8 +76,21 @@ export interface Dashboard {
 }
 
 const HEALTH_TIMEOUT_MS = 2000;
-/** Where the dead-letter page and its API live (linked from bull-board's header). */
+/** How long a page waits to hear from Redis before it says Redis is not reachable. */
+const PAGE_REDIS_TIMEOUT_MS = 1500;
+/** Where the dead-letter page and its API live (linked from every page's navigation bar). */
 const DEAD_LETTERS_PATH = "/dead-letters";
+/** Where one SMS is found, by id or number. */
+const SMS_PATH = "/sms";
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("Redis did not answer in time")), ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Builds the dashboard: bull-board for the `sms` and `sms-dead-letter` queues behind basic auth,
@@ -88,6 +113,21 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       ? new Redis(options.connection, { maxRetriesPerRequest: 1 })
       : undefined;
   const connection = ownRedis ?? (options.connection as ConnectionOptions);
+  const redisDescription = describeRedis(options.connection);
+  // The number index is read with plain commands: on the dashboard's connection, the instance
+  // handed in, or (given options) a connection of its own, opened when first needed.
+  let optionsRedis: Redis | undefined;
+  const indexRedis = (): Redis | Cluster => {
+    if (ownRedis) return ownRedis;
+    const given = options.connection as { duplicate?: unknown };
+    if (typeof given.duplicate === "function") return options.connection as Redis | Cluster;
+    optionsRedis ??= new Redis({
+      ...(options.connection as RedisOptions),
+      maxRetriesPerRequest: 1,
+    });
+    optionsRedis.on("error", onRedisError);
+    return optionsRedis;
+  };
 
   let lastErrorLogged = 0;
   const onRedisError = (error: Error) => {
@@ -115,22 +155,50 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath("/");
+  const deliveries = (jobIds: string[]) => deadLetters.deliveries(jobIds);
   createBullBoard({
     // Dead-letter records have the id of their SMS: both show its delivery state.
-    queues: queues.map(
-      (queue) =>
-        new MaskedBullMQAdapter(queue, {
-          readOnly,
-          deliveries: (jobIds) => deadLetters.deliveries(jobIds),
-        }),
-    ),
+    queues: [
+      new MaskedBullMQAdapter(smsQueue, { readOnly, deliveries }),
+      new MaskedBullMQAdapter(deadLetterRecords, {
+        readOnly,
+        deliveries,
+        expectsWorkers: false,
+        description:
+          "No worker consumes this queue, by design: redrive or purge on the Dead letters page",
+      }),
+    ],
     serverAdapter,
     options: {
       uiConfig: {
         boardTitle: "sms-relay",
-        miscLinks: [{ text: "Dead letters: redrive / purge", url: DEAD_LETTERS_PATH }],
+        hideDocsLink: true,
+        dateFormats: {
+          short: BULL_BOARD_DATE_FORMAT,
+          common: BULL_BOARD_DATE_FORMAT,
+          full: BULL_BOARD_DATE_FORMAT,
+        },
+        miscLinks: [
+          { text: "Find an SMS", url: SMS_PATH },
+          { text: "Dead letters: redrive / purge", url: DEAD_LETTERS_PATH },
+        ],
       },
     },
+  });
+  // bull-board answers its API's failures with the driver's own words; Redis being away gets
+  // plain ones, and no failure text carries a full number.
+  serverAdapter.setErrorHandler((error: Error & { statusCode?: number }) => {
+    if (isRedisDown(error)) {
+      const answer = redisDownAnswer(redisDescription);
+      return { status: 503 as 500, body: { error: answer.error, code: answer.code } };
+    }
+    return {
+      status: (error.statusCode ?? 500) as 500,
+      body: {
+        error: maskNumbersInText(error.message || "internal error"),
+        code: "DASHBOARD_ERROR",
+      },
+    };
   });
 
   const app = express();
@@ -172,22 +240,50 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     );
   }
   app.use(createJsonMasking());
+  app.use(FONTS_PATH, createFontAssets());
+  app.use(
+    createRedisGate({
+      redis: redisDescription,
+      answers: () =>
+        within(smsQueue.isPaused(), PAGE_REDIS_TIMEOUT_MS).then(
+          () => true,
+          () => false,
+        ),
+    }),
+  );
   // After auth and the read-only guard, so both cover redrive and purge.
   app.use(
     DEAD_LETTERS_PATH,
-    createDeadLetterRouter({ deadLetters, readOnly, ...(logger ? { logger } : {}) }),
+    createDeadLetterRouter({
+      deadLetters,
+      readOnly,
+      redisDescription,
+      ...(logger ? { logger } : {}),
+    }),
+  );
+  app.use(
+    SMS_PATH,
+    createSmsRouter({
+      sms: smsQueue,
+      deadLetters,
+      prefix,
+      redis: async () => indexRedis(),
+      maxContentLength: options.maxContentLength ?? PRODUCER_DEFAULTS.maxContentLength,
+      redisDescription,
+      ...(logger ? { logger } : {}),
+    }),
   );
   const board = serverAdapter.getRouter() as Express;
   // bull-board runs its own Express app, which would announce itself on every response.
   board.disable("x-powered-by");
-  app.use("/", board);
+  app.use("/", createBoardPageRewrite(), board);
 
   return {
     app,
     async close() {
       await Promise.allSettled([...queues.map((queue) => queue.close()), deadLetters.close()]);
-      if (ownRedis) {
-        await ownRedis.quit().catch(() => ownRedis.disconnect());
+      for (const own of [ownRedis, optionsRedis]) {
+        if (own) await own.quit().catch(() => own.disconnect());
       }
     },
   };

@@ -1,14 +1,10 @@
 import type { DeadLetterEntry, SmsDelivery } from "@sms-relay/producer";
+import { escapeHtml } from "./escape-html.js";
+import { timeHtml } from "./format-time.js";
+import { renderPage } from "./page-layout.js";
+import { deadLetterLink, deliveryHtml } from "./sms-pages.js";
 
-/** Escapes text for HTML element content and double- or single-quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-}
+export { escapeHtml };
 
 /** One row of the dead-letter page: a record and the delivery state of its SMS. */
 export interface DeadLetterPageEntry extends DeadLetterEntry {
@@ -27,37 +23,17 @@ export interface DeadLetterPageModel {
   notice?: string;
 }
 
-const STYLE = `
-body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#222}
-table{border-collapse:collapse;width:100%;margin:1rem 0}
-th,td{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4}
-code{font-size:12px}
-.notice{background:#eef6ee;border:1px solid #9c9;padding:.5rem}
-.actions button{margin-right:.5rem}
-.danger{color:#a00}
-`;
-
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
 }
 
-function errorCell(error: unknown): string {
+/** A record's error: message, HTTP status, code, one per line. */
+export function errorCell(error: unknown): string {
   const { message, status, code } = asRecord(error);
   const parts = [
     message !== undefined ? escapeHtml(message) : "",
     status !== undefined ? `status <code>${escapeHtml(status)}</code>` : "",
     code !== undefined ? `code <code>${escapeHtml(code)}</code>` : "",
-  ];
-  return parts.filter(Boolean).join("<br>");
-}
-
-function deliveryCell(delivery: SmsDelivery | undefined): string {
-  if (!delivery) return "";
-  const parts = [
-    escapeHtml(delivery.state),
-    delivery.code !== undefined ? `code <code>${escapeHtml(delivery.code)}</code>` : "",
-    delivery.reportedAt !== undefined ? escapeHtml(delivery.reportedAt) : "",
   ];
   return parts.filter(Boolean).join("<br>");
 }
@@ -70,15 +46,15 @@ function row(entry: DeadLetterPageEntry, readOnly: boolean): string {
     ? ""
     : `<td><input type="checkbox" name="ids" value="${escapeHtml(entry.id)}" aria-label="select ${escapeHtml(entry.id)}"></td>`;
   return `<tr>${checkbox}
-<td><code>${escapeHtml(entry.id)}</code></td>
+<td>${deadLetterLink(entry.id, entry.id)}<br><a class="muted" href="/sms/${encodeURIComponent(entry.id)}">its SMS</a></td>
 <td>${escapeHtml(message.to)}</td>
 <td>${escapeHtml(message.sender)}</td>
 <td>${escapeHtml(data.reason)}</td>
 <td>${errorCell(data.error)}</td>
 <td>${escapeHtml(data.attemptsMade)}</td>
-<td>${escapeHtml(data.failedAt)}</td>
+<td>${timeHtml(typeof data.failedAt === "string" ? data.failedAt : undefined)}</td>
 <td>${documentIds.map((id) => `<code>${escapeHtml(id)}</code>`).join("<br>")}</td>
-<td>${deliveryCell(entry.delivery)}</td>
+<td>${deliveryHtml(entry.delivery)}</td>
 </tr>`;
 }
 
@@ -118,27 +94,17 @@ export function renderDeadLetterPage(model: DeadLetterPageModel): string {
     : `<p class="actions">
 <button type="submit">Redrive selected</button>
 <button type="submit" name="all" value="1">Redrive all</button>
-<button type="submit" class="danger" formaction="/dead-letters/purge">Purge selected</button>
+<button type="submit" class="danger" formaction="/dead-letters/purge">Purge selected…</button>
 </p>`;
   const body = readOnly
     ? `${table}${actions}`
     : `<form method="post" action="/dead-letters/redrive">${table}${entries.length > 0 ? actions : ""}</form>`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Dead letters · sms-relay</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<p><a href="/">← queues</a></p>
-<h1>Dead letters</h1>
-<p>SMS that will not be sent. Redrive puts an SMS back on the <code>sms</code> queue under the same id with fresh attempts; parts already sent are not sent again. Purge deletes the record for good.</p>
+  return renderPage({
+    title: "Dead letters",
+    active: "dead-letters",
+    body: `<p>SMS that will not be sent. Redrive puts an SMS back on the <code>sms</code> queue under the same id with fresh attempts; parts already sent are not sent again. Purge deletes the record for good (you are asked to confirm). No worker consumes this queue: that is by design.</p>
 ${notice}
 ${heading}
-${body}
-</body>
-</html>
-`;
+${body}`,
+  });
 }

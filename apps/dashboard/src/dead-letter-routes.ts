@@ -1,15 +1,27 @@
 import type { DeadLetterEntry, DeadLetterJobData, DeadLetterQueue } from "@sms-relay/producer";
 import express, { type ErrorRequestHandler, type Router } from "express";
 import type { Logger } from "pino";
+import {
+  renderDeadLetterDetailPage,
+  renderDeadLetterNotFoundPage,
+} from "./dead-letter-detail-page.js";
+import { type ActionResult, noticeOf, registerDeadLetterForms } from "./dead-letter-forms.js";
 import { type DeadLetterPageEntry, renderDeadLetterPage } from "./dead-letter-page.js";
 import {
   DashboardRequestError,
   type DeadLetterSelection,
   parseCount,
-  parseFormSelection,
   parseJsonSelection,
 } from "./dead-letter-selection.js";
+import {
+  internalErrorAnswer,
+  isRedisDown,
+  redisDownAnswer,
+  sendErrorAnswer,
+  wantsHtml,
+} from "./error-answers.js";
 import { maskPhoneNumbers } from "./mask-phone-numbers.js";
+import { sendPage } from "./page-layout.js";
 import { createSameOriginGuard } from "./same-origin-guard.js";
 import { createReadOnlyGuard } from "./write-guards.js";
 
@@ -21,6 +33,11 @@ export interface DeadLetterRouterOptions {
   readOnly?: boolean;
   /** Where redrives and purges are recorded (counts only, never numbers). @default no logging */
   logger?: Logger;
+  /**
+   * Where Redis is, as shown when it cannot be reached (`redis://127.0.0.1:6379 (password
+   * hidden)`; see `describeRedis`). @default "the configured Redis"
+   */
+  redisDescription?: string;
 }
 
 /** Records per page of the HTML page, and per API answer unless `limit` says otherwise. */
@@ -29,13 +46,6 @@ const MAX_LIMIT = 1000;
 const MAX_OFFSET = 100_000_000;
 
 type Action = "redrive" | "purge";
-
-interface ActionResult {
-  done: string[];
-  /** Redrive only: SMS being sent right now, whose records stay. */
-  inProgress: string[];
-  missing: string[];
-}
 
 function masked(entry: DeadLetterEntry): DeadLetterEntry {
   return { ...entry, data: maskPhoneNumbers(entry.data) as DeadLetterJobData };
@@ -53,30 +63,13 @@ async function withDeliveries(
   });
 }
 
-function one(value: unknown): unknown {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The one-line message the page shows after a form post, from the counts in its URL. */
-function noticeOf(query: Record<string, unknown>): string | undefined {
-  const action = one(query.action);
-  if (action === "none") return "Nothing selected: tick at least one dead letter.";
-  if (action !== "redrive" && action !== "purge") return undefined;
-  const done = Number.parseInt(String(one(query.done) ?? "0"), 10) || 0;
-  const missing = Number.parseInt(String(one(query.missing) ?? "0"), 10) || 0;
-  const inProgress = Number.parseInt(String(one(query.inProgress) ?? "0"), 10) || 0;
-  const gone = missing > 0 ? `; ${missing} not found (already redriven or purged)` : "";
-  const busy = inProgress > 0 ? `; ${inProgress} being sent right now, kept (try again later)` : "";
-  return action === "redrive"
-    ? `Redrove ${done} SMS back onto the sms queue${busy}${gone}.`
-    : `Purged ${done} dead letter${done === 1 ? "" : "s"}${gone}.`;
-}
-
 /**
  * The dead-letter routes, to mount at `/dead-letters` behind basic auth (and the read-only
  * guard when read-only):
  * - `GET /` an HTML page of the records, with forms posting to `POST /redrive` and
- *   `POST /purge` (form-encoded, same-origin only), which redirect back with the result;
+ *   `POST /purge` (form-encoded, same-origin only; a purge asks to confirm first), which
+ *   redirect back with the result;
+ * - `GET /:id` the page of one record, linked to the page of its SMS (`/sms/:id`);
  * - `GET /api?offset=&limit=` → `{ total, offset, limit, entries }`, numbers masked, each entry
  *   with the `delivery` of its SMS;
  * - `POST /api/redrive`, `POST /api/purge` with `{"ids": [..]}` or `{"all": true}` →
@@ -120,27 +113,17 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
     ]);
     const shown = await withDeliveries(deadLetters, entries);
     const notice = noticeOf(req.query);
-    res
-      .set({
-        "cache-control": "no-store",
-        // No scripts at all, forms only to this origin, and never inside another site's frame.
-        "content-security-policy":
-          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        "x-frame-options": "DENY",
-        "x-content-type-options": "nosniff",
-        "referrer-policy": "same-origin",
-      })
-      .type("html")
-      .send(
-        renderDeadLetterPage({
-          entries: shown,
-          total,
-          offset,
-          pageSize: PAGE_SIZE,
-          readOnly,
-          ...(notice ? { notice } : {}),
-        }),
-      );
+    sendPage(
+      res,
+      renderDeadLetterPage({
+        entries: shown,
+        total,
+        offset,
+        pageSize: PAGE_SIZE,
+        readOnly,
+        ...(notice ? { notice } : {}),
+      }),
+    );
   });
 
   router.get("/api", async (req, res) => {
@@ -169,43 +152,46 @@ export function createDeadLetterRouter(options: DeadLetterRouterOptions): Router
     res.json({ purged: done, missing });
   });
 
-  const form = [
-    createSameOriginGuard({ requireHeader: true }),
-    express.urlencoded({ extended: false, limit: "200kb", parameterLimit: 2000 }),
-  ];
-  for (const action of ["redrive", "purge"] as const) {
-    router.post(`/${action}`, ...form, async (req, res) => {
-      const selection = parseFormSelection(req.body);
-      if (!selection) {
-        res.redirect(303, "/dead-letters?action=none");
-        return;
-      }
-      const { done, inProgress, missing } = await run(action, selection);
-      res.redirect(
-        303,
-        `/dead-letters?action=${action}&done=${done.length}&inProgress=${inProgress.length}&missing=${missing.length}`,
-      );
-    });
-  }
+  registerDeadLetterForms(router, run);
 
-  router.use(deadLetterErrors(logger));
+  // After /api, so that a record's page never shadows the API.
+  router.get("/:id", async (req, res) => {
+    const id = String(req.params.id ?? "");
+    const entry = await deadLetters.get(id);
+    if (!entry) {
+      sendPage(res, renderDeadLetterNotFoundPage(id), 404);
+      return;
+    }
+    const [shown] = await withDeliveries(deadLetters, [entry]);
+    const notice = noticeOf(req.query);
+    sendPage(res, renderDeadLetterDetailPage(shown ?? entry, readOnly, notice));
+  });
+
+  router.use(deadLetterErrors(logger, options.redisDescription ?? "the configured Redis"));
   return router;
 }
 
-/** Maps failures to one-line JSON answers: 400 for bad input, 503 when Redis is away. */
-function deadLetterErrors(logger: Logger | undefined): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+/**
+ * Maps failures to answers: 400 naming the field for bad input, 503 in plain words when Redis
+ * is away (a page for browsers, `{ error, code: "SMS_QUEUE_UNAVAILABLE" }` for scripts).
+ */
+function deadLetterErrors(logger: Logger | undefined, redis: string): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
     const fail = (status: number, code: string, message: string) =>
-      res.status(status).json({ error: message, code });
+      wantsHtml(req)
+        ? sendErrorAnswer(req, res, {
+            status,
+            code,
+            error: message,
+            title: "That request was not understood",
+            paragraphs: [message],
+          })
+        : res.status(status).json({ error: message, code });
     if (error instanceof DashboardRequestError) {
       fail(400, error.code, error.message);
       return;
     }
-    const { type, status, code } = (error ?? {}) as {
-      type?: string;
-      status?: number;
-      code?: string;
-    };
+    const { type, status } = (error ?? {}) as { type?: string; status?: number };
     if (type === "entity.parse.failed") {
       fail(400, "DASHBOARD_BAD_REQUEST", "body: not valid JSON");
       return;
@@ -214,11 +200,15 @@ function deadLetterErrors(logger: Logger | undefined): ErrorRequestHandler {
       fail(status, "DASHBOARD_BAD_REQUEST", `body: ${type ?? "rejected"}`);
       return;
     }
-    if (code === "SMS_QUEUE_UNAVAILABLE") {
-      fail(503, code, "Redis is not reachable; try again (redrive and purge are safe to repeat)");
+    if (isRedisDown(error)) {
+      const answer = redisDownAnswer(redis, "SMS_QUEUE_UNAVAILABLE");
+      sendErrorAnswer(req, res, {
+        ...answer,
+        error: `${answer.error} (redrive and purge are safe to repeat)`,
+      });
       return;
     }
     logger?.error({ err: error }, "dead-letter request failed");
-    fail(500, "DASHBOARD_ERROR", "internal error");
+    sendErrorAnswer(req, res, internalErrorAnswer());
   };
 }

@@ -33,6 +33,11 @@ export interface DashboardConfig {
    * @default false
    */
   trustProxy: boolean | number | string;
+  /**
+   * `KPN_MAX_CONTENT_LENGTH`, as the worker's: how many messages an SMS not sent yet will be.
+   * @default 1000
+   */
+  maxContentLength: number;
 }
 
 /** HTTP basic auth credentials. */
@@ -77,6 +82,12 @@ const schema = z.object({
   REDIS_URL: redisUrlSchema(),
   SMS_QUEUE_PREFIX: queuePrefixSchema(PRODUCER_DEFAULTS.prefix),
   LOG_LEVEL: logLevelSchema(),
+  KPN_MAX_CONTENT_LENGTH: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(PRODUCER_DEFAULTS.maxContentLength),
   DASHBOARD_TRUST_PROXY: z
     .string()
     .regex(/^[\w.:/, -]+$/, "must be a number of hops, true, false, or addresses/subnets")
@@ -131,5 +142,6 @@ export function parseDashboardEnv(env: Record<string, string | undefined>): Dash
     prefix: values.SMS_QUEUE_PREFIX,
     logLevel: values.LOG_LEVEL,
     trustProxy: values.DASHBOARD_TRUST_PROXY,
+    maxContentLength: values.KPN_MAX_CONTENT_LENGTH,
   };
 }

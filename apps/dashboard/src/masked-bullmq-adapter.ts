@@ -21,6 +21,14 @@ export interface MaskedBullMQAdapterOptions {
    * delivered (code 000, 2025-…)`. @default none shown
    */
   deliveries?: DeliveryReader;
+  /**
+   * Whether workers consume this queue. `false` (the dead-letter queue, which no worker reads by
+   * design) reports its workers as unknown, so bull-board shows no "No workers" warning for it
+   * and leaves its workers section out. @default true
+   */
+  expectsWorkers?: boolean;
+  /** One line under the queue's name in the board. @default none */
+  description?: string;
 }
 
 /**
@@ -54,14 +62,17 @@ function presented(job: Job, delivery: SmsDelivery | undefined): Job {
  */
 export class MaskedBullMQAdapter extends BullMQAdapter {
   private readonly deliveries: DeliveryReader | undefined;
+  private readonly expectsWorkers: boolean;
 
   constructor(queue: Queue, options: MaskedBullMQAdapterOptions) {
     super(queue, {
       readOnlyMode: options.readOnly,
       allowRetries: !options.readOnly,
       ...(options.displayName ? { displayName: options.displayName } : {}),
+      ...(options.description ? { description: options.description } : {}),
     });
     this.deliveries = options.deliveries;
+    this.expectsWorkers = options.expectsWorkers ?? true;
     this.setFormatter("data", (data: unknown) => maskPhoneNumbers(data));
     this.setFormatter("returnValue", (value: unknown) => maskPhoneNumbers(value));
     // bull-board hands the name formatter the whole job, so it can see the delivery too.
@@ -83,6 +94,11 @@ export class MaskedBullMQAdapter extends BullMQAdapter {
     const jobs = (await super.getJobs(statuses, start, end)).filter(Boolean);
     const deliveries = await this.readDeliveries(jobs);
     return jobs.map((job, index) => presented(job, deliveries[index]));
+  }
+
+  // bull-board warns of a queue whose worker list is empty; `null` means "no notion of workers".
+  override async getWorkers(): ReturnType<BullMQAdapter["getWorkers"]> {
+    return this.expectsWorkers ? await super.getWorkers() : null;
   }
 
   override async getJobLogs(id: string): Promise<string[]> {

@@ -17,7 +17,7 @@ export type StartDashboardConfig = Pick<
   DashboardConfig,
   "port" | "host" | "auth" | "readOnly" | "redisUrl" | "prefix"
 > &
-  Partial<Pick<DashboardConfig, "trustProxy">>;
+  Partial<Pick<DashboardConfig, "trustProxy" | "maxContentLength">>;
 
 /**
  * Builds the dashboard from a config (see `parseDashboardEnv`) and listens on it. Logs a warning
@@ -38,6 +38,7 @@ export async function startDashboard(
     auth: config.auth,
     readOnly: config.readOnly,
     trustProxy: config.trustProxy ?? false,
+    ...(config.maxContentLength ? { maxContentLength: config.maxContentLength } : {}),
     logger,
   });
   let server: Server;

@@ -60,12 +60,15 @@ describe("the dead-letter HTML page", () => {
     expect(html).toContain('formaction="/dead-letters/purge">Purge selected');
   });
 
-  it("is linked from bull-board's header", async () => {
+  it("is linked from the bar on top of bull-board's page, and from its menu", async () => {
     const board = await fetch(`${dashboard.url}/`, { headers: authorized });
+    const page = await board.text();
+    expect(page).toMatch(/<nav class="sr-nav"[^>]*>.*<a href="\/dead-letters">Dead letters<\/a>/s);
+    expect(page).toContain('<a href="/sms">Find an SMS</a>');
     const config = /<script id="__UI_CONFIG__" type="application\/json">(.*?)<\/script>/s.exec(
-      await board.text(),
+      page,
     );
     const uiConfig = JSON.parse(config?.[1] ?? "{}") as { miscLinks?: { url: string }[] };
-    expect(uiConfig.miscLinks?.map((link) => link.url)).toEqual(["/dead-letters"]);
+    expect(uiConfig.miscLinks?.map((link) => link.url)).toEqual(["/sms", "/dead-letters"]);
   });
 });

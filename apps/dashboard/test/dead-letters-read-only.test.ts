@@ -67,7 +67,7 @@ describe("dead letters on a read-only dashboard", () => {
     const response = await fetch(`${dashboard.url}/dead-letters`, { headers: authorized });
     const html = await response.text();
     expect(html).toContain("+316****2222");
-    expect(html).not.toContain("<form");
+    expect(html).not.toContain('method="post"');
     expect(html).not.toContain('type="checkbox"');
     expect(html).not.toContain("Redrive all");
     expect(html).toContain("Read-only");

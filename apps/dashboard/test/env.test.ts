@@ -14,6 +14,7 @@ describe("parseDashboardEnv", () => {
       prefix: "bull",
       logLevel: "info",
       trustProxy: false,
+      maxContentLength: 1000,
     });
   });
 
@@ -26,6 +27,7 @@ describe("parseDashboardEnv", () => {
       REDIS_URL: "redis://redis:6379/2",
       SMS_QUEUE_PREFIX: "{sms}",
       LOG_LEVEL: "debug",
+      KPN_MAX_CONTENT_LENGTH: "160",
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -34,6 +36,7 @@ describe("parseDashboardEnv", () => {
       redisUrl: "redis://redis:6379/2",
       prefix: "{sms}",
       logLevel: "debug",
+      maxContentLength: 160,
     });
   });
 

@@ -159,10 +159,24 @@ describe("the dead-letter page and API", () => {
     expect(await page.text()).toContain("Redrove 1 SMS back onto the sms queue.");
   });
 
-  it("redrives all and purges from the page's forms", async () => {
-    const purge = await postForm(
+  it("redrives all and purges from the page's forms, asking before it purges", async () => {
+    const ask = await postForm(
       `${dashboard.url}/dead-letters/purge`,
       [["ids", "dl-old"]],
+      dashboard.url,
+    );
+    expect(ask.status).toBe(200);
+    const question = await ask.text();
+    expect(question).toContain("Purge dead letters?");
+    expect(question).toContain('<input type="hidden" name="confirm" value="1">');
+    expect(await remainingIds()).toEqual(["dl-new", "dl-old"]);
+
+    const purge = await postForm(
+      `${dashboard.url}/dead-letters/purge`,
+      [
+        ["ids", "dl-old"],
+        ["confirm", "1"],
+      ],
       dashboard.url,
     );
     expect(purge.status).toBe(303);

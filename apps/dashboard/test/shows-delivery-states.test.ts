@@ -9,7 +9,7 @@ import {
 import { startTestRedis, type TestRedis } from "@sms-relay/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MaskedBullMQAdapter } from "../src/index.js";
+import { formatTime, MaskedBullMQAdapter } from "../src/index.js";
 import { openQueues, type Queues } from "./dead-letter-fixtures.js";
 import { authorized, listenDashboard } from "./helpers.js";
 
@@ -126,7 +126,9 @@ describe("delivery states on the dashboard", () => {
     expect(response.status).toBe(200);
     const html = await response.text();
     expect(html).toContain("<th>delivery</th>");
-    expect(html).toContain(`<td>delivered<br>code <code>000</code><br>${REPORTED_ISO}</td>`);
+    expect(html).toContain(
+      `<td>delivered (code <code>000</code>)<br><time datetime="${REPORTED_ISO}">${formatTime(REPORTED_ISO)}</time></td>`,
+    );
     expect(html).toContain("+316****6666");
     expect(html).not.toContain("55556666");
   });

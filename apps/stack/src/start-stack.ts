@@ -157,6 +157,8 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       ...env.variables,
       ...(await resolveDashboardCredentials({ env, repoRoot, logger })),
       REDIS_URL: redis.url,
+      // The dashboard counts the parts of unsent SMS as the worker will send them.
+      KPN_MAX_CONTENT_LENGTH: workerVariables.KPN_MAX_CONTENT_LENGTH,
     };
     const dashboardLogger = logger.child({ component: "dashboard" });
     const dashboard = await startDashboard(parseDashboardEnv(dashboardVariables), dashboardLogger);

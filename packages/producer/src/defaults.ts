@@ -100,12 +100,14 @@ export const PRODUCER_DEFAULTS = Object.freeze({
   kpnSendPath: "/communication/kpn/sms/send",
 } as const satisfies SmsRelayDefaults);
 
-/** The two documented environment fallbacks, read when a producer is built. */
+/** The documented environment fallbacks, read when a producer is built. */
 export interface EnvFallbacks {
   /** `SMS_DEFAULT_SENDER`: sender when neither the send nor the options name one. */
   SMS_DEFAULT_SENDER?: string;
   /** `KPN_MAX_CONTENT_LENGTH`: per-message content limit of the KPN account. */
   KPN_MAX_CONTENT_LENGTH?: string;
+  /** `SMS_KEEP_COMPLETED_SECONDS`: how long the worker keeps sent SMS (the number index's retention). */
+  SMS_KEEP_COMPLETED_SECONDS?: string;
 }
 
 /**
@@ -116,8 +118,10 @@ export interface EnvFallbacks {
 export function readEnvFallbacks(): EnvFallbacks {
   const sender = process.env.SMS_DEFAULT_SENDER;
   const maxLength = process.env.KPN_MAX_CONTENT_LENGTH;
+  const keep = process.env.SMS_KEEP_COMPLETED_SECONDS;
   return {
     ...(sender ? { SMS_DEFAULT_SENDER: sender } : {}),
     ...(maxLength ? { KPN_MAX_CONTENT_LENGTH: maxLength } : {}),
+    ...(keep ? { SMS_KEEP_COMPLETED_SECONDS: keep } : {}),
   };
 }

@@ -75,6 +75,15 @@ export {
   smsJobProgressSchema,
   smsJobResultSchema,
 } from "./job-schemas.js";
+export {
+  type FindSmsIdsByNumberOptions,
+  findSmsIdsByNumber,
+  type IndexSmsByNumberOptions,
+  indexSmsByNumber,
+  NUMBER_INDEX_DEFAULT_LIMIT,
+  type NumberIndexEntry,
+  numberIndexKey,
+} from "./number-index.js";
 export type { SmsProducerOptions } from "./producer-options.js";
 export {
   CALLBACK_JOB_NAME,
@@ -93,5 +102,11 @@ export {
   type SendSmsReceipt,
 } from "./send-input.js";
 export { type SendManyResult, SmsProducer } from "./sms-producer.js";
-export type { SmsState, SmsStatus } from "./sms-status.js";
+export {
+  type BullJobState,
+  type SmsState,
+  type SmsStatus,
+  type SmsStatusWithoutDelivery,
+  toSmsStatus,
+} from "./sms-status.js";
 export { contentProblem, isWellFormedText } from "./text-checks.js";

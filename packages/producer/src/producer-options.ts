@@ -61,6 +61,13 @@ export interface SmsProducerOptions {
    * @default none
    */
   defaultCallbackUrl?: string;
+  /**
+   * How long the worker keeps sent SMS (its `SMS_KEEP_COMPLETED_SECONDS`): the index of SMS by
+   * number (`findSmsIdsByNumber`) keeps each SMS this long after it became due, then drops it.
+   * Keep it equal to the worker's.
+   * @default process.env.SMS_KEEP_COMPLETED_SECONDS, else 604800 (a week)
+   */
+  keepCompletedSeconds?: number;
 }
 
 /** Options after defaults and validation. */
@@ -74,6 +81,7 @@ export interface ResolvedProducerOptions {
   connectTimeoutMs: number;
   operationTimeoutMs: number;
   defaultCallbackUrl?: string;
+  keepCompletedSeconds: number;
 }
 
 const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
@@ -89,6 +97,7 @@ const optionsSchema = z.object({
   smartEncoding: z.boolean().optional(),
   connectTimeoutMs: positiveInteger.optional(),
   operationTimeoutMs: positiveInteger.optional(),
+  keepCompletedSeconds: positiveInteger.optional(),
   defaultCallbackUrl: z
     .string()
     .refine((value) => /^https?:\/\/\S+$/.test(value) && URL.canParse(value), {
@@ -153,6 +162,16 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     }
     maxContentLength = fromEnv;
   }
+  let keepCompletedSeconds = options.keepCompletedSeconds;
+  if (keepCompletedSeconds === undefined && env.SMS_KEEP_COMPLETED_SECONDS !== undefined) {
+    const fromEnv = Number(env.SMS_KEEP_COMPLETED_SECONDS);
+    if (!Number.isInteger(fromEnv) || fromEnv < 1) {
+      throw invalid(
+        `SMS_KEEP_COMPLETED_SECONDS: must be an integer of at least 1, got ${describe(env.SMS_KEEP_COMPLETED_SECONDS)}`,
+      );
+    }
+    keepCompletedSeconds = fromEnv;
+  }
   const defaultSender =
     options.defaultSender !== undefined
       ? checkedSender(options.defaultSender, "defaultSender")
@@ -168,6 +187,7 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     smartEncoding: options.smartEncoding ?? PRODUCER_DEFAULTS.smartEncoding,
     connectTimeoutMs: options.connectTimeoutMs ?? PRODUCER_DEFAULTS.connectTimeoutMs,
     operationTimeoutMs: options.operationTimeoutMs ?? PRODUCER_DEFAULTS.operationTimeoutMs,
+    keepCompletedSeconds: keepCompletedSeconds ?? PRODUCER_DEFAULTS.keepCompletedSeconds,
     ...(options.defaultCallbackUrl !== undefined
       ? { defaultCallbackUrl: options.defaultCallbackUrl }
       : {}),

@@ -5,6 +5,7 @@ import { DeadLetterQueue } from "./dead-letter-queue.js";
 import { readDelivery } from "./delivery-read.js";
 import { SmsValidationError } from "./errors.js";
 import { ADD_TOKEN_OPTION, newAddToken, wasDeduplicated } from "./idempotency.js";
+import { indexBeforeAdd } from "./index-on-add.js";
 import { smsJobDataSchema } from "./job-schemas.js";
 import {
   type ResolvedProducerOptions,
@@ -149,8 +150,13 @@ export class SmsProducer {
     }));
     const what = batch.length === 1 ? "enqueue an SMS" : `enqueue ${batch.length} SMS`;
     return await this.access.run(what, async () => {
+      const { client } = this.access;
+      const { prefix, keepCompletedSeconds } = this.options;
+      const prepared = batch.map((planned) => planned.prepared);
+      const indexed = indexBeforeAdd(client, prefix, keepCompletedSeconds, prepared);
       if (jobs.length === 1) await this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts);
       else await this.queue.addBulk(jobs);
+      await indexed;
       return await Promise.all(batch.map((planned) => this.receipt(planned)));
     });
   }
