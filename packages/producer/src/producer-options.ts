@@ -110,7 +110,10 @@ function checkedSender(value: string, source: string): string {
   try {
     return validateSender(value);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : "not a valid sender";
+    // "defaultSender: must have …": the option names the field, the sms package's sentence
+    // starts with "sender" too.
+    const message = error instanceof Error ? error.message : "not a valid sender";
+    const reason = message.startsWith("sender ") ? message.slice("sender ".length) : message;
     throw new SmsProducerError(
       "SMS_INVALID_OPTIONS",
       `invalid producer options: ${source}: ${reason} (${describe(value)})`,
