@@ -3,6 +3,7 @@ import {
   findOnPath,
   freePort,
   handleShutdownSignals,
+  logFormatFor,
   portIsFree,
   redisAnswers,
 } from "@sms-relay/runtime";
@@ -21,7 +22,12 @@ function readEnv(): StackEnv {
 }
 
 const env = readEnv();
-const logger = createLogger({ service: "sms-relay", level: env.logLevel });
+// Readable lines at a terminal, JSON when stdout is a pipe or a file.
+const logger = createLogger({
+  service: "sms-relay",
+  level: env.logLevel,
+  format: logFormatFor(process.stdout),
+});
 
 try {
   const stack = await startStack({
