@@ -32,3 +32,5 @@ export {
   type ShutdownSignalOptions,
   signalExitCode,
 } from "./shutdown-signals.js";
+export { spanContextOfTraceparent, traceparentOf } from "./traceparent.js";
+export { startTracing, type Tracing, type TracingOptions } from "./tracing.js";
