@@ -1,4 +1,5 @@
 import { validateSender } from "@sms-relay/sms";
+import type { Telemetry } from "bullmq";
 import { z } from "zod";
 import { clusterPrefixProblem } from "./cluster-prefix.js";
 import type { SmsRedisConnection } from "./connection.js";
@@ -61,6 +62,14 @@ export interface SmsProducerOptions {
    * @default none
    */
   defaultCallbackUrl?: string;
+  /**
+   * BullMQ telemetry for the `sms` queue, e.g. `new BullMQOtel({ tracerName: "my-shop" })` from
+   * `bullmq-otel`: each send gets an `add sms.sms` span in the caller's trace, and its job
+   * carries the trace context, so that the worker's spans (and the receipts app's, for the
+   * delivery report) join the same trace. The producer itself depends on no OpenTelemetry
+   * package. @default none: no spans, no trace context on jobs
+   */
+  telemetry?: Telemetry;
 }
 
 /** Options after defaults and validation. */
@@ -74,6 +83,7 @@ export interface ResolvedProducerOptions {
   connectTimeoutMs: number;
   operationTimeoutMs: number;
   defaultCallbackUrl?: string;
+  telemetry?: Telemetry;
 }
 
 const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
@@ -174,5 +184,6 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     ...(options.defaultCallbackUrl !== undefined
       ? { defaultCallbackUrl: options.defaultCallbackUrl }
       : {}),
+    ...(options.telemetry !== undefined ? { telemetry: options.telemetry } : {}),
   };
 }
