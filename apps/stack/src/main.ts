@@ -6,6 +6,7 @@ import {
   logFormatFor,
   portIsFree,
   redisAnswers,
+  startTracing,
 } from "@sms-relay/runtime";
 import { parseStackEnv, type StackEnv } from "./env.js";
 import { startRedisChild } from "./redis-child.js";
@@ -30,6 +31,11 @@ const logger = createLogger({
 });
 
 try {
+  // One SDK for the parts in this process: the worker and receipts app trace when it is set.
+  const tracing = env.otelExporterEndpoint
+    ? await startTracing({ serviceName: "sms-relay" })
+    : undefined;
+  if (tracing) logger.info("traces: exporting over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT is set)");
   const stack = await startStack({
     env,
     repoRoot: findRepoRoot(),
@@ -47,7 +53,7 @@ try {
     graceMs: stack.shutdownGraceMs,
     close: () => {
       logger.info("stopping: dashboard, worker, sandbox, redis");
-      return stack.close();
+      return stack.close().then(() => tracing?.shutdown().catch(() => {}));
     },
   });
 } catch (error) {
