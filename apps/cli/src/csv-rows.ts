@@ -53,6 +53,7 @@ function readHeader(header: string[]): string[] {
 
 /** Progress through the file, for the progress bar. */
 export interface CsvProgress {
+  /** Where the row just read ends in the file (the parser reads ahead of it). */
   bytesRead: number;
   totalBytes: number;
 }
@@ -74,6 +75,7 @@ function ttlOf(value: string | undefined): number | string | undefined {
  * naming the columns). Empty lines are skipped; a row with too few fields keeps them empty,
  * so that the producer reports it as invalid. A `ttlSeconds` that is not a whole number comes
  * as a {@link CsvRowProblem}, so that the row is refused rather than queued without expiry.
+ * `onProgress` is called for each row, before it is yielded, with where that row ends.
  */
 export async function* readCsvRows(
   path: string,
@@ -103,9 +105,9 @@ export async function* readCsvRows(
   try {
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string | undefined>;
-      info: { lines: number };
+      info: { lines: number; bytes: number };
     }>) {
-      onProgress?.({ bytesRead: stream.bytesRead, totalBytes });
+      onProgress?.({ bytesRead: info.bytes, totalBytes });
       const sender = record.sender?.trim();
       const key = record.key?.trim();
       const ttlSeconds = ttlOf(record.ttlseconds);

@@ -2,6 +2,7 @@ import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import { queuePrefixSchema, redisUrlSchema, withoutEmpty } from "@sms-relay/runtime";
 import { z } from "zod";
 import { CliError } from "./cli-error.js";
+import { invocationDir } from "./invocation-dir.js";
 
 /** What every command reads from the environment. */
 export interface CliConfig {
@@ -14,10 +15,10 @@ export interface CliConfig {
   /** `KPN_MAX_CONTENT_LENGTH`: used to report parts. @default the producer's default (1000) */
   maxContentLength?: number;
   /**
-   * `INIT_CWD`: where `pnpm sms-relay …` was typed (pnpm runs scripts from the workspace root),
-   * so that relative file names mean what the user meant.
+   * Where the command was typed (see {@link invocationDir}): `pnpm --dir=… sms-relay …` starts
+   * the CLI in the repository, and relative file names must mean what the user meant.
    */
-  invocationDir?: string;
+  invocationDir: string;
 }
 
 const schema = z.object({
@@ -26,10 +27,17 @@ const schema = z.object({
   SMS_DEFAULT_SENDER: z.string().trim().min(1).optional(),
   KPN_MAX_CONTENT_LENGTH: z.coerce.number().int().positive().optional(),
   INIT_CWD: z.string().optional(),
+  PNPM_PACKAGE_NAME: z.string().optional(),
 });
 
-/** Reads the CLI configuration; throws a {@link CliError} naming the bad variable. */
-export function parseCliEnv(env: Record<string, string | undefined>): CliConfig {
+/**
+ * Reads the CLI configuration; throws a {@link CliError} naming the bad variable. `cwd` is the
+ * process's working directory, the base of relative file names when nothing says otherwise.
+ */
+export function parseCliEnv(
+  env: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
+): CliConfig {
   const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -42,6 +50,6 @@ export function parseCliEnv(env: Record<string, string | undefined>): CliConfig 
     prefix: values.SMS_QUEUE_PREFIX,
     ...(values.SMS_DEFAULT_SENDER ? { defaultSender: values.SMS_DEFAULT_SENDER } : {}),
     ...(values.KPN_MAX_CONTENT_LENGTH ? { maxContentLength: values.KPN_MAX_CONTENT_LENGTH } : {}),
-    ...(values.INIT_CWD ? { invocationDir: values.INIT_CWD } : {}),
+    invocationDir: invocationDir(values, cwd),
   };
 }

@@ -13,6 +13,9 @@ export interface CliIo {
   stderr: CliOutput;
   /** The environment (`process.env` in `main.ts`). */
   env: Record<string, string | undefined>;
-  /** Base of relative file paths. @default `INIT_CWD` when pnpm set it, else process.cwd() */
+  /**
+   * The working directory. Relative file names are taken from where the command was typed,
+   * which under pnpm can be elsewhere (`INIT_CWD`, `PWD`). @default process.cwd()
+   */
   cwd?: string;
 }

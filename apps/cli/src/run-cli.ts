@@ -9,6 +9,7 @@ import { statusCommand } from "./commands/status.js";
 import { parseCliEnv } from "./env.js";
 import type { CliIo } from "./io.js";
 import { ensureRedisReachable, redactRedisUrl } from "./redis-check.js";
+import { cliVersion } from "./version.js";
 
 /** Every command, by the words that select it. */
 export const COMMANDS: readonly Command[] = [
@@ -20,15 +21,47 @@ export const COMMANDS: readonly Command[] = [
   dlqPurgeCommand,
 ];
 
+function commandList(commands: readonly Command[]): string {
+  return commands.map((command) => `  ${command.name.padEnd(12)} ${command.summary}`).join("\n");
+}
+
 const OVERVIEW = `
 Usage: sms-relay <command> [options]
 
 Commands:
-${COMMANDS.map((command) => `  ${command.name.padEnd(12)} ${command.summary}`).join("\n")}
+${commandList(COMMANDS)}
 
 Every command reads REDIS_URL (default redis://127.0.0.1:6379) and SMS_QUEUE_PREFIX
-(default bull). Run \`sms-relay <command> --help\` for its options.
+(default bull). Run \`sms-relay <command> --help\` for its options, \`sms-relay --version\`
+for the version.
 `;
+
+/** What the help of a word that starts several commands (`dlq`) says about them. */
+const GROUP_INTROS = new Map<string, string>([
+  [
+    "dlq",
+    "The dead-letter queue holds the SMS that will not be sent (rejected by the API, out of\nattempts, invalid or expired), each under the id of its SMS.",
+  ],
+]);
+
+/** The commands that `word` starts (`dlq` → `dlq list`, …), with their help. */
+function commandGroup(word: string): { names: string; help: string } | undefined {
+  const commands = COMMANDS.filter((command) => command.name.startsWith(`${word} `));
+  if (commands.length === 0) return undefined;
+  const names = commands.map((command) => command.name.slice(word.length + 1)).join("|");
+  const intro = GROUP_INTROS.get(word);
+  const help = `
+Usage: sms-relay ${word} <${names}> [options]
+${intro ? `\n${intro}\n` : ""}
+Commands:
+${commandList(commands)}
+
+Run \`sms-relay ${word} <command> --help\` for its options.
+`;
+  return { names, help };
+}
+
+const isHelpFlag = (word: string | undefined) => word === "--help" || word === "-h";
 
 function findCommand(args: string[]): { command: Command; rest: string[] } | undefined {
   for (const command of COMMANDS) {
@@ -73,20 +106,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let producer: SmsProducer | undefined;
   let redisUrl: string | undefined;
   try {
-    const [first] = argv;
-    if (first === undefined || first === "--help" || first === "-h" || first === "help") {
+    const [first, second] = argv;
+    if (first === "--version" || first === "-v") {
+      io.stdout.write(`${cliVersion()}\n`);
+      return EXIT.ok;
+    }
+    // `sms-relay help [command…]` is `sms-relay [command…] --help`.
+    if (first === "help" && argv.length > 1) return await runCli([...argv.slice(1), "--help"], io);
+    if (first === undefined || isHelpFlag(first) || first === "help") {
       (first === undefined ? io.stderr : io.stdout).write(`${OVERVIEW.trim()}\n`);
       return first === undefined ? EXIT.usage : EXIT.ok;
     }
+    const group = commandGroup(first);
+    if (group && (second === undefined || isHelpFlag(second))) {
+      (second === undefined ? io.stderr : io.stdout).write(`${group.help.trim()}\n`);
+      return second === undefined ? EXIT.usage : EXIT.ok;
+    }
     const found = findCommand(argv);
     if (!found) {
-      const group = first === "dlq" ? "dlq list|redrive|purge" : "";
+      if (!group) throw usageError("", `unknown command "${first}"`);
       throw usageError(
-        "",
-        `unknown command "${argv.slice(0, first === "dlq" ? 2 : 1).join(" ")}"${group ? `: expected ${group}` : ""}`,
+        first,
+        `unknown command "${first} ${second}": expected ${first} ${group.names}`,
       );
     }
-    const config = parseCliEnv(io.env);
+    const config = parseCliEnv(io.env, io.cwd ?? process.cwd());
     redisUrl = config.redisUrl;
     const context: CommandContext = {
       io,

@@ -84,6 +84,28 @@ describe("sms-relay bulk", () => {
     await queue.close();
   });
 
+  it("shows progress as the share of rows queued, with their count, not of the file read", async () => {
+    const { env, queue } = await freshQueue();
+    const rows = Array.from({ length: 1203 }, (_, i) => `06${String(10_000_000 + i)},Bericht ${i}`);
+    // The whole file fits one read of the parser: progress by bytes read would say 100% at once.
+    const path = await files.write("progress.csv", `to,content\n${rows.join("\n")}\n`);
+    const run = await cli(["bulk", path], env, { tty: true });
+    expect(run.code).toBe(0);
+    const frames = [...run.stderr.matchAll(/\]\s+(\d+)% (\d+) queued, (\d+) rejected/g)].map(
+      ([, percent, queued, rejected]) => ({
+        percent: Number(percent),
+        done: Number(queued) + Number(rejected),
+      }),
+    );
+    // The first frame comes after the first chunk of 500 rows.
+    expect(frames[0]).toEqual({ percent: expect.any(Number), done: 500 });
+    for (const { percent, done } of frames) {
+      expect(Math.abs(percent - (100 * done) / 1203)).toBeLessThanOrEqual(3);
+    }
+    expect(frames.at(-1)).toEqual({ percent: 100, done: 1203 });
+    await queue.close();
+  });
+
   it("draws no progress when stderr is not a terminal", async () => {
     const { env, queue } = await freshQueue();
     const path = await files.write("one.csv", "to,content\n0612345678,Hallo\n");

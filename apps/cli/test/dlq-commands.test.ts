@@ -126,7 +126,7 @@ describe("sms-relay dlq", () => {
     [["dlq", "purge", "--all", "sms-a"], "not both"],
     [
       ["dlq", "drop"],
-      'unknown command "dlq drop": expected dlq list|redrive|purge (see: sms-relay --help)',
+      'unknown command "dlq drop": expected dlq list|redrive|purge (see: sms-relay dlq --help)',
     ],
     [["dlq", "list", "--limit", "0"], "--limit"],
   ])("rejects the command line %j with exit 2", async (argv, message) => {

@@ -46,6 +46,15 @@ describe("the sms-relay binary", () => {
     expect(result.stdout).toContain("dlq redrive");
   });
 
+  it("prints its version and the dlq help as a process", async () => {
+    const version = await run(["--version"], env);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+    const dlqHelp = await run(["dlq", "--help"], env);
+    expect(dlqHelp.code).toBe(0);
+    expect(dlqHelp.stdout).toContain("dlq redrive");
+  });
+
   it("starts with a node shebang so that it runs as `sms-relay`", async () => {
     const { readFile } = await import("node:fs/promises");
     expect((await readFile(bin, "utf8")).startsWith("#!/usr/bin/env node\n")).toBe(true);

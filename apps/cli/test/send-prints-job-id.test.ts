@@ -65,6 +65,19 @@ describe("sms-relay send", () => {
   });
 
   it.each([
+    ["TwelveChars!", "sms-relay: sender: must have at most 11 characters; got 12\n"],
+    ["   ", "sms-relay: sender: must have 1 to 11 characters and not only spaces; got none\n"],
+    [
+      "Shop€",
+      'sms-relay: sender: may only use letters, digits and other GSM 03.38 basic characters; got "€"\n',
+    ],
+  ])("names the field once for a bad sender %j", async (sender, line) => {
+    const run = await cli(["send", "--to", "0612345678", "--sender", sender, "Hallo"], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(line);
+  });
+
+  it.each([
     [["send", "Hallo"], "--to is required"],
     [["send", "--to", "0612345678"], "TEXT"],
     [["send", "--to", "0612345678", "--bogus", "x"], "Unknown option '--bogus'"],

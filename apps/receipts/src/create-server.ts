@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Tracer } from "@opentelemetry/api";
 import {
   deliveryStateOfKpnStatus,
   PRODUCER_DEFAULTS,
@@ -12,6 +13,7 @@ import { createDeliveryCallbacks, type DeliveryCallbackInput } from "./delivery-
 import { createReceiptsMetrics, type ReceiptsMetrics, type RefusalCause } from "./metrics.js";
 import { parseDeliveryReports, ReportBodyError } from "./parse-reports.js";
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from "./read-body.js";
+import { traceDeliveryReports } from "./report-spans.js";
 import { signatureMatches, type WebhookKey } from "./webhook-keys.js";
 
 /** Options of {@link createReceiptsServer}. */
@@ -27,6 +29,11 @@ export interface ReceiptsServerOptions {
   metrics?: ReceiptsMetrics;
   /** Largest body accepted, in bytes. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
+  /**
+   * With `OTEL_EXPORTER_OTLP_ENDPOINT`: a span per recorded report, continuing its SMS's trace.
+   * @default no spans, and no read of the worker's trace contexts
+   */
+  tracer?: Tracer;
 }
 
 /** The receipts HTTP server, built but not yet listening. */
@@ -83,6 +90,7 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
   }
 
   async function receive(request: IncomingMessage, response: ServerResponse, reference: string) {
+    const startedAt = Date.now();
     let body: Buffer;
     try {
       body = await readBody(request, maxBodyBytes);
@@ -195,6 +203,22 @@ export function createReceiptsServer(options: ReceiptsServerOptions): ReceiptsSe
       }
     }
     answer(response, 204);
+    // After the answer: KPN does not wait for the spans, and a failed read costs only them.
+    if (options.tracer) {
+      traceDeliveryReports(redis, prefix, options.tracer, {
+        reference,
+        reports: parsed.reports,
+        outcomes,
+        startedAt,
+      }).catch((error: unknown) =>
+        throttle("traces", (suppressed) =>
+          logger.warn(
+            { err: { message: (error as Error).message }, suppressed },
+            "delivery report spans not made: the trace contexts could not be read",
+          ),
+        ),
+      );
+    }
   }
 
   const server = createServer((request, response) => {

@@ -31,6 +31,12 @@ export interface ReceiptsConfig {
    * `RECEIPTS_VERIFY=off` and signatures are not checked. Secrets: never log them.
    */
   keys: readonly WebhookKey[] | false;
+  /**
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`: where OpenTelemetry traces go (OTLP over HTTP). Set, `main`
+   * starts the SDK (which reads the other `OTEL_*` variables) and every report gets a span.
+   * @default none: no traces
+   */
+  otelExporterEndpoint?: string;
 }
 
 /** Thrown by {@link parseReceiptsEnv} when a variable is missing or has a bad value. */
@@ -63,6 +69,12 @@ export const receiptsEnvSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(["on", "off"], { error: "must be on or off" }))
     .default("on"),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+      error: "must be a URL starting with https:// or http://",
+    })
+    .optional(),
 });
 
 function fail(message: string, variable: string): never {
@@ -115,5 +127,8 @@ export function parseReceiptsEnv(env: Record<string, string | undefined>): Recei
     prefix: e.SMS_QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
     keys,
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { otelExporterEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT }
+      : {}),
   };
 }

@@ -1,4 +1,4 @@
-import { createLogger, handleShutdownSignals } from "@sms-relay/runtime";
+import { createLogger, handleShutdownSignals, startTracing } from "@sms-relay/runtime";
 import { parseReceiptsEnv, type ReceiptsConfig, ReceiptsConfigError } from "./env.js";
 import { startReceipts } from "./start-receipts.js";
 
@@ -21,8 +21,18 @@ const config = readConfig();
 const logger = createLogger({ service: "sms-relay-receipts", level: config.logLevel });
 
 try {
+  const tracing = config.otelExporterEndpoint
+    ? await startTracing({ serviceName: "sms-relay-receipts" })
+    : undefined;
   const receipts = await startReceipts(config, logger);
-  handleShutdownSignals({ logger, graceMs: SHUTDOWN_GRACE_MS, close: () => receipts.close() });
+  handleShutdownSignals({
+    logger,
+    graceMs: SHUTDOWN_GRACE_MS,
+    close: async () => {
+      await receipts.close();
+      await tracing?.shutdown().catch(() => {});
+    },
+  });
 } catch (error) {
   logger.error({ err: { message: (error as Error).message } }, "receipts failed to start");
   process.exit(1);

@@ -1,3 +1,4 @@
+import { trace } from "@opentelemetry/api";
 import { createLogThrottle, redactUrl } from "@sms-relay/runtime";
 import type { Logger } from "pino";
 import { createReceiptsServer } from "./create-server.js";
@@ -39,6 +40,8 @@ export async function startReceipts(
     prefix: config.prefix,
     keys: config.keys,
     logger,
+    // The global API: the SDK `main` started (or a test's, or the stack's).
+    ...(config.otelExporterEndpoint ? { tracer: trace.getTracer("sms-relay-receipts") } : {}),
   });
   let url: string;
   try {

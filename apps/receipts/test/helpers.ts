@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import { deliveryKeys, newDeliveryReference } from "@sms-relay/producer";
 import { createLogger } from "@sms-relay/runtime";
 import { startTestRedis, type TestRedis, waitFor } from "@sms-relay/testing";
@@ -49,7 +50,7 @@ export interface ReceiptsHarness {
 
 /** One Redis and one receipts server per test file, on a fresh prefix. */
 export function useReceipts(
-  options: { keys?: readonly WebhookKey[] | false; appendOnly?: boolean } = {},
+  options: { keys?: readonly WebhookKey[] | false; appendOnly?: boolean; tracer?: Tracer } = {},
 ): ReceiptsHarness {
   let redis: TestRedis | undefined;
   let client: Redis | undefined;
@@ -70,6 +71,7 @@ export function useReceipts(
       prefix,
       keys: options.keys ?? [KEY],
       logger: createLogger({ service: "receipts-test", level: "silent" }),
+      ...(options.tracer ? { tracer: options.tracer } : {}),
     });
     url = await app.listen(0, "127.0.0.1");
   });

@@ -15,6 +15,8 @@ export interface StackEnv {
   dashboardAuthOff: boolean;
   /** `LOG_LEVEL`. @default "info" */
   logLevel: string;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: set, the stack starts the OpenTelemetry SDK for its parts. */
+  otelExporterEndpoint?: string;
   /** Every variable, for the parts (`parseWorkerEnv`, `parseDashboardEnv`, `parseSandboxEnv`). */
   variables: Record<string, string | undefined>;
 }
@@ -39,6 +41,10 @@ const schema = z.object({
   DASHBOARD_PASSWORD: z.string().optional(),
   DASHBOARD_AUTH: z.string().trim().toLowerCase().optional(),
   LOG_LEVEL: logLevelSchema(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\//, "must be a URL starting with https:// or http://")
+    .optional(),
 });
 
 /** Reads the stack's environment (`process.env` in `main.ts`). */
@@ -68,6 +74,9 @@ export function parseStackEnv(env: Record<string, string | undefined>): StackEnv
       : {}),
     dashboardAuthOff: values.DASHBOARD_AUTH === "off",
     logLevel: values.LOG_LEVEL,
+    ...(values.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { otelExporterEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT }
+      : {}),
     variables: { ...env },
   };
 }

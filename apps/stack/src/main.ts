@@ -3,8 +3,10 @@ import {
   findOnPath,
   freePort,
   handleShutdownSignals,
+  logFormatFor,
   portIsFree,
   redisAnswers,
+  startTracing,
 } from "@sms-relay/runtime";
 import { parseStackEnv, type StackEnv } from "./env.js";
 import { startRedisChild } from "./redis-child.js";
@@ -21,9 +23,19 @@ function readEnv(): StackEnv {
 }
 
 const env = readEnv();
-const logger = createLogger({ service: "sms-relay", level: env.logLevel });
+// Readable lines at a terminal, JSON when stdout is a pipe or a file.
+const logger = createLogger({
+  service: "sms-relay",
+  level: env.logLevel,
+  format: logFormatFor(process.stdout),
+});
 
 try {
+  // One SDK for the parts in this process: the worker and receipts app trace when it is set.
+  const tracing = env.otelExporterEndpoint
+    ? await startTracing({ serviceName: "sms-relay" })
+    : undefined;
+  if (tracing) logger.info("traces: exporting over OTLP (OTEL_EXPORTER_OTLP_ENDPOINT is set)");
   const stack = await startStack({
     env,
     repoRoot: findRepoRoot(),
@@ -41,7 +53,7 @@ try {
     graceMs: stack.shutdownGraceMs,
     close: () => {
       logger.info("stopping: dashboard, worker, sandbox, redis");
-      return stack.close();
+      return stack.close().then(() => tracing?.shutdown().catch(() => {}));
     },
   });
 } catch (error) {

@@ -23,6 +23,14 @@ export interface DeliveryReference {
   write(): Promise<void>;
 }
 
+/** Trace contexts kept with a reference, so that the receipts app continues the traces. */
+export interface DeliveryReferenceTraces {
+  /** `traceparent` of the request's span: the field `tp`. */
+  request?: string;
+  /** `traceparent` of each SMS's job span, by job id: the fields `tp:<job id>`. */
+  jobs: ReadonlyMap<string, string>;
+}
+
 /** Names each KPN request so that its delivery reports find their SMS. */
 export interface DeliveryReferences {
   /**
@@ -33,12 +41,16 @@ export interface DeliveryReferences {
    * round trip of its own), and awaits `write()` afterwards. Reports cannot overtake it: KPN
    * sends them after it accepted the request, which the write already preceded.
    *
+   * With `traces` (traces on) the record also holds the request's and each SMS's
+   * `traceparent`; without, nothing more than before.
+   *
    * @throws {DeliveryReferenceUnavailableError} when Redis is not connected, so that nothing is
    *   sent whose reports could not be matched
    */
   register(
     recipients: ReadonlyMap<string, string>,
     callbackUrls?: ReadonlyMap<string, string>,
+    traces?: DeliveryReferenceTraces,
   ): DeliveryReference;
 }
 
@@ -71,7 +83,7 @@ export function createDeliveryReferences(options: DeliveryReferencesOptions): De
   }
   const ttl = String(Math.max(1, Math.round(options.ttlSeconds)));
   return {
-    register(recipients, callbackUrls) {
+    register(recipients, callbackUrls, traces) {
       if (redis.status !== "ready") {
         throw new DeliveryReferenceUnavailableError(
           `Redis is not connected (${redis.status}): the delivery reference cannot be recorded`,
@@ -82,6 +94,8 @@ export function createDeliveryReferences(options: DeliveryReferencesOptions): De
       const args: string[] = [ttl, "sentAt", String(Date.now())];
       for (const [to, jobId] of recipients) args.push(to, jobId);
       for (const [jobId, url] of callbackUrls ?? []) args.push(`cb:${jobId}`, url);
+      if (traces?.request) args.push("tp", traces.request);
+      for (const [jobId, traceparent] of traces?.jobs ?? []) args.push(`tp:${jobId}`, traceparent);
       const send = () => redis[COMMAND]!(key, ...args).then(() => undefined);
       let first: Promise<void> | undefined = send();
       // Awaited by the caller through write(); until then a rejection is not unhandled.

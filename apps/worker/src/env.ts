@@ -77,6 +77,12 @@ export interface WorkerConfig {
   callbackBackoffMs: number;
   /** `LOG_LEVEL`: pino level. @default "info" */
   logLevel: LogLevel;
+  /**
+   * `OTEL_EXPORTER_OTLP_ENDPOINT`: where OpenTelemetry traces go (OTLP over HTTP, e.g.
+   * `http://collector:4318`). Set, the worker starts the SDK, which reads the other standard
+   * `OTEL_*` variables itself. @default none: no traces, nothing set up
+   */
+  otelExporterEndpoint?: string;
 }
 
 /** Thrown by {@link parseWorkerEnv} when a variable is missing or has a bad value. */
@@ -166,6 +172,12 @@ export const workerEnvSchema = z.object({
       error: "must be a URL starting with https:// or http://",
     })
     .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .string()
+    .refine((value) => /^https?:\/\//.test(value) && URL.canParse(value), {
+      error: "must be a URL starting with https:// or http://",
+    })
+    .optional(),
 });
 
 /** Jobs in flight when `WORKER_CONCURRENCY` is unset: room for four full batches, at least 50. */
@@ -234,6 +246,9 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     ...(e.SMS_DLR_URL ? { dlrUrl: e.SMS_DLR_URL } : {}),
     ...(e.SMS_CALLBACK_SECRET ? { callbackSecret: e.SMS_CALLBACK_SECRET } : {}),
     callbackBackoffMs: e.SMS_CALLBACK_BACKOFF_MS,
+    ...(e.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? { otelExporterEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT }
+      : {}),
   };
 }
 
@@ -244,6 +259,9 @@ export function redactWorkerConfig(config: WorkerConfig): Record<string, unknown
     kpnClientSecret: "[redacted]",
     ...(config.callbackSecret ? { callbackSecret: "[redacted]" } : {}),
     redisUrl: redactUrl(config.redisUrl),
+    ...(config.otelExporterEndpoint
+      ? { otelExporterEndpoint: redactUrl(config.otelExporterEndpoint) }
+      : {}),
   };
 }
 

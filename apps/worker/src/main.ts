@@ -1,4 +1,4 @@
-import { handleShutdownSignals } from "@sms-relay/runtime";
+import { handleShutdownSignals, redactUrl, startTracing } from "@sms-relay/runtime";
 import { loadWorkerConfig, WorkerConfigError } from "./env.js";
 import { createLogger } from "./logger.js";
 import { startWorker } from "./start-worker.js";
@@ -16,8 +16,22 @@ async function main(): Promise<void> {
   }
 
   const logger = createLogger(config.logLevel);
+  // Before the worker, so that its first spans have somewhere to go.
+  const tracing = config.otelExporterEndpoint
+    ? await startTracing({ serviceName: "sms-relay-worker" })
+    : undefined;
+  if (tracing)
+    logger.info({ endpoint: config.otelExporterEndpoint }, "traces: exporting over OTLP");
   const running = await startWorker({ config, logger });
-  handleShutdownSignals({ logger, graceMs: config.shutdownGraceMs, close: () => running.close() });
+  handleShutdownSignals({
+    logger,
+    graceMs: config.shutdownGraceMs,
+    close: async () => {
+      await running.close();
+      // The last spans (the jobs that just finished) go out before the process exits.
+      await tracing?.shutdown().catch(() => {});
+    },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { context } from "@opentelemetry/api";
 import {
   formatZodIssues,
   type SmsJobData,
@@ -104,6 +105,8 @@ export async function processSms(job: SmsJobLike, deps: ProcessSmsDeps): Promise
       parts: chunk,
       ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(data.callbackUrl && deps.statusCallbacks ? { callbackUrl: data.callbackUrl } : {}),
+      // BullMQ runs the processor inside the job's `process sms` span.
+      ...(deps.tracer ? { traceContext: context.active() } : {}),
     };
     const outcome = deps.requests
       ? await deps.requests.send(item)

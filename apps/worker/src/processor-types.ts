@@ -1,3 +1,4 @@
+import type { Tracer } from "@opentelemetry/api";
 import type { SmsJobProgress } from "@sms-relay/producer";
 import type { Logger } from "pino";
 import type { AcceptedParts } from "./accepted-parts.js";
@@ -98,4 +99,9 @@ export interface ProcessSmsDeps {
   progressWriter?: ProgressWriter;
   /** Delays of the tries to record a document id. @default see recordProgress */
   recordDelaysMs?: readonly number[];
+  /**
+   * With `OTEL_EXPORTER_OTLP_ENDPOINT`: a span per KPN request, and trace contexts kept with the
+   * delivery reference. @default no spans, nothing extra in Redis
+   */
+  tracer?: Tracer;
 }

@@ -1,9 +1,11 @@
+import { type Context, SpanStatusCode } from "@opentelemetry/api";
 import { isKpnError } from "@sms-relay/kpn-client";
 import { recordProgress } from "./accepted-parts.js";
 import type { DeliveryReference } from "./delivery-references.js";
 import { failureFacts } from "./handle-send-failure.js";
 import type { ProcessSmsDeps } from "./processor-types.js";
 import { type RateLimitPermit, RateLimitWaitAbortedError } from "./rate-limiter.js";
+import { type RequestTrace, startRequestSpan } from "./tracing.js";
 
 /** One SMS (or the parts of it still to send) on its way into a request. */
 export interface SendItem {
@@ -17,6 +19,8 @@ export interface SendItem {
   expiresAt?: number;
   /** Set when the SMS asked for status callbacks and the worker sends them. */
   callbackUrl?: string;
+  /** With traces on: the context of its job's span, which its request's span continues. */
+  traceContext?: Context;
 }
 
 /** What became of one item. */
@@ -33,7 +37,7 @@ export type SendOutcome =
 /** What {@link createRequestSender} needs of the processor's dependencies. */
 export type RequestSenderDeps = Pick<
   ProcessSmsDeps,
-  "kpn" | "rateLimiter" | "deliveryReferences" | "logger" | "metrics" | "recordDelaysMs"
+  "kpn" | "rateLimiter" | "deliveryReferences" | "logger" | "metrics" | "recordDelaysMs" | "tracer"
 >;
 
 /** What a request waits for before it may go out: the token and a rate-limit slot. */
@@ -130,6 +134,7 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
       await release();
       return outcomes;
     }
+    const traced: RequestTrace | undefined = deps.tracer && startRequestSpan(deps.tracer, live);
     let reference: DeliveryReference | undefined;
     if (deps.deliveryReferences) {
       try {
@@ -138,9 +143,11 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
         reference = deps.deliveryReferences.register(
           new Map(live.map((item) => [item.to, item.jobId])),
           callbacks.size > 0 ? callbacks : undefined,
+          traced,
         );
       } catch (error) {
         await release();
+        endRequestSpan(traced, error);
         for (const item of live) outcomes.set(item, { kind: "failed", error });
         return outcomes;
       }
@@ -163,6 +170,8 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
       // A lost release only keeps the slot a little longer (until its hold runs out).
       void release();
       if (reference) void ensureReferenceRecorded(reference, live, deps);
+      traced?.span.setAttribute("sms_relay.document_id", documentId);
+      endRequestSpan(traced);
       for (const item of live) {
         outcomes.set(item, { kind: "sent", documentId, requestSeconds, acceptedAt });
       }
@@ -174,6 +183,7 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
       deps.metrics?.requestDuration.observe({ outcome: kind }, requestSeconds);
       // Once per 429 answer, however many SMS the request carried (each is put back).
       if (kind === "rate_limited") deps.metrics?.rateLimited.inc();
+      endRequestSpan(traced, error);
       if (live.length > 1 && isRefusal(error)) {
         deps.logger.info(
           { sms: live.length, code: isKpnError(error) ? error.code : undefined },
@@ -194,6 +204,26 @@ export function createRequestSender(deps: RequestSenderDeps): RequestSender {
   return Object.assign(send, {
     prepare: (signal?: AbortSignal) => (limited ? prepare(signal) : undefined),
   });
+}
+
+/**
+ * Ends a request's span, with the failure's kind, code and HTTP status (never its message or
+ * the API's body, which may quote a number).
+ */
+function endRequestSpan(traced: RequestTrace | undefined, error?: unknown): void {
+  if (!traced) return;
+  if (error !== undefined) {
+    const facts = failureFacts(error);
+    traced.span.setAttributes({
+      "error.type": facts.code,
+      "sms_relay.failure_kind": facts.kind,
+      ...(isKpnError(error) && error.status !== undefined
+        ? { "http.response.status_code": error.status }
+        : {}),
+    });
+    traced.span.setStatus({ code: SpanStatusCode.ERROR, message: `${facts.kind}: ${facts.code}` });
+  }
+  traced.span.end();
 }
 
 /**

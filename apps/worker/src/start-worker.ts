@@ -31,6 +31,7 @@ import {
   createCallbackProcessor,
   createStatusCallbacks,
 } from "./status-callbacks.js";
+import { createWorkerTracing } from "./tracing.js";
 
 /** The KPN client as the worker uses it: send, and the count of token requests for metrics. */
 export interface WorkerKpnClient extends SmsSender {
@@ -194,6 +195,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
   const shutdown = new AbortController();
   const state: ProcessorState = { configFailures: 0 };
+  // Traces: a span per job (BullMQ's, continuing the producer's) and per KPN request.
+  const tracing = config.otelExporterEndpoint ? createWorkerTracing() : undefined;
 
   const processor = createSmsProcessor(
     {
@@ -211,6 +214,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       progressWriter: createProgressWriter({ redis: connection, prefix: config.queuePrefix }),
       ...(deliveryReferences ? { deliveryReferences } : {}),
       ...(statusCallbacks ? { statusCallbacks } : {}),
+      ...(tracing ? { tracer: tracing.tracer } : {}),
       signal: shutdown.signal,
     },
     { batchSize: config.batchSize, batchWaitMs: config.batchWaitMs },
@@ -222,6 +226,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     name: `${hostname()}-${process.pid}`,
     autorun: false,
     concurrency: config.concurrency,
+    ...(tracing ? { telemetry: tracing.telemetry } : {}),
     removeOnComplete: { age: config.keepCompletedSeconds },
     removeOnFail: { age: config.keepCompletedSeconds },
     // BullMQ only honours a manual queue rate limit (the pause after a 429) when the worker has

@@ -1,4 +1,4 @@
-import { Queue } from "bullmq";
+import { Queue, type Telemetry } from "bullmq";
 import { type Cluster, Redis, type RedisOptions } from "ioredis";
 import { SmsProducerError } from "./errors.js";
 
@@ -76,9 +76,13 @@ export class QueueAccess {
     }
   }
 
-  /** A BullMQ queue on this client; closed by {@link QueueAccess.close}. */
-  queue(name: string, prefix: string): Queue {
-    const queue = new Queue(name, { connection: this.client, prefix });
+  /** A BullMQ queue on this client, with `telemetry` when given; closed by {@link QueueAccess.close}. */
+  queue(name: string, prefix: string, telemetry?: Telemetry): Queue {
+    const queue = new Queue(name, {
+      connection: this.client,
+      prefix,
+      ...(telemetry ? { telemetry } : {}),
+    });
     queue.on("error", (error: Error) => {
       this.lastError = error;
     });

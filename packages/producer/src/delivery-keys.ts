@@ -5,8 +5,9 @@ export interface DeliveryKeys {
   /**
    * Hash written by the worker before a send: field = recipient in E.164, value = the `sms` job
    * id; the field `sentAt` (epoch ms), when present, times the path from send to final report;
-   * `cb:<job id>` holds the `callbackUrl` of an SMS that asked for status callbacks. The receipts
-   * app adds one `seen:…` field per report it recorded (see `deliveryReportMark`), its
+   * `cb:<job id>` holds the `callbackUrl` of an SMS that asked for status callbacks; with traces
+   * on, `tp` and `tp:<job id>` hold the `traceparent` of the request's and each job's span. The
+   * receipts app adds one `seen:…` field per report it recorded (see `deliveryReportMark`), its
    * de-duplication mark, which so expires with the reference; for a reference the worker never
    * wrote (or that expired), it creates the hash with only those marks and the default TTL.
    */

@@ -1,4 +1,5 @@
 import { validateSender } from "@sms-relay/sms";
+import type { Telemetry } from "bullmq";
 import { z } from "zod";
 import { clusterPrefixProblem } from "./cluster-prefix.js";
 import type { SmsRedisConnection } from "./connection.js";
@@ -68,6 +69,14 @@ export interface SmsProducerOptions {
    * @default process.env.SMS_KEEP_COMPLETED_SECONDS, else 604800 (a week)
    */
   keepCompletedSeconds?: number;
+  /**
+   * BullMQ telemetry for the `sms` queue, e.g. `new BullMQOtel({ tracerName: "my-shop" })` from
+   * `bullmq-otel`: each send gets an `add sms.sms` span in the caller's trace, and its job
+   * carries the trace context, so that the worker's spans (and the receipts app's, for the
+   * delivery report) join the same trace. The producer itself depends on no OpenTelemetry
+   * package. @default none: no spans, no trace context on jobs
+   */
+  telemetry?: Telemetry;
 }
 
 /** Options after defaults and validation. */
@@ -82,6 +91,7 @@ export interface ResolvedProducerOptions {
   operationTimeoutMs: number;
   defaultCallbackUrl?: string;
   keepCompletedSeconds: number;
+  telemetry?: Telemetry;
 }
 
 const positiveInteger = z.number().int("must be an integer").min(1, "must be at least 1");
@@ -119,7 +129,10 @@ function checkedSender(value: string, source: string): string {
   try {
     return validateSender(value);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : "not a valid sender";
+    // "defaultSender: must have …": the option names the field, the sms package's sentence
+    // starts with "sender" too.
+    const message = error instanceof Error ? error.message : "not a valid sender";
+    const reason = message.startsWith("sender ") ? message.slice("sender ".length) : message;
     throw new SmsProducerError(
       "SMS_INVALID_OPTIONS",
       `invalid producer options: ${source}: ${reason} (${describe(value)})`,
@@ -191,5 +204,6 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
     ...(options.defaultCallbackUrl !== undefined
       ? { defaultCallbackUrl: options.defaultCallbackUrl }
       : {}),
+    ...(options.telemetry !== undefined ? { telemetry: options.telemetry } : {}),
   };
 }

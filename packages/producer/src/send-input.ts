@@ -183,9 +183,16 @@ function isoInstant(value: string): number | undefined {
 
 type Issue = z.core.$ZodIssue;
 
-/** The reason `@sms-relay/sms` gives (it never quotes a number or content), or `fallback`. */
-function reasonOf(error: unknown, fallback: string): string {
-  return error instanceof Error && error.message ? error.message : fallback;
+/**
+ * The reason `@sms-relay/sms` gives (it never quotes a number or content), or `fallback`.
+ * Its sentences name their subject ("sender must …"); an issue's path names the field already,
+ * so a leading `subject` is left out ("sender: must …", not "sender: sender must …").
+ */
+function reasonOf(error: unknown, fallback: string, subject?: string): string {
+  const message = error instanceof Error && error.message ? error.message : fallback;
+  return subject !== undefined && message.startsWith(`${subject} `)
+    ? message.slice(subject.length + 1)
+    : message;
 }
 
 /** Issues carry no input: numbers and content do not belong in error logs. */
@@ -223,7 +230,7 @@ export function prepareSend(input: SendSmsInput, options: ResolvedProducerOption
       sender = validateSender(senderInput);
     } catch (error) {
       issues.push(
-        customIssue("sender", reasonOf(error, "not a valid sender (1 to 11 characters)")),
+        customIssue("sender", reasonOf(error, "must have 1 to 11 GSM characters", "sender")),
       );
     }
   }

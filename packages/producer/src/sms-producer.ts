@@ -59,7 +59,7 @@ export class SmsProducer {
   constructor(options: SmsProducerOptions) {
     this.options = resolveProducerOptions(options);
     this.access = new QueueAccess(this.options.connection, this.options);
-    this.queue = this.access.queue(SMS_QUEUE, this.options.prefix);
+    this.queue = this.access.queue(SMS_QUEUE, this.options.prefix, this.options.telemetry);
     this.deadLetters = new DeadLetterQueue({
       connection: this.access.client,
       prefix: this.options.prefix,

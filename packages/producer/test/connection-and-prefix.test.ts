@@ -100,7 +100,10 @@ describe("options", () => {
     { options: { maxSegments: 2.5 }, says: /maxSegments: .*got 2\.5/ },
     { options: { maxContentLength: -1 }, says: /maxContentLength: .*got -1/ },
     { options: { prefix: "" }, says: /prefix: / },
-    { options: { defaultSender: "ABCDEFGHIJKL" }, says: /defaultSender: .*"ABCDEFGHIJKL"/ },
+    {
+      options: { defaultSender: "ABCDEFGHIJKL" },
+      says: /defaultSender: must have at most 11 characters; got 12 \("ABCDEFGHIJKL"\)/,
+    },
     { options: { smartEncoding: "yes" as unknown as boolean }, says: /smartEncoding: / },
     { options: { connectTimeoutMs: 0 }, says: /connectTimeoutMs: / },
     { options: { connection: 42 as unknown as string }, says: /connection: / },

@@ -92,6 +92,20 @@ describe("send rejects bad input and enqueues nothing", () => {
     expect(await fixture.jobCount(fixture.queues(prefix).sms)).toBe(0);
   });
 
+  it.each([
+    ["ABCDEFGHIJKL", "sender: must have at most 11 characters; got 12"],
+    ["", "sender: must have 1 to 11 characters and not only spaces; got none"],
+    ["Bakkerij België", /^sender: must have at most 11 characters; got 15, and may only use /],
+  ])("names the sender once for %j", async (sender, message) => {
+    const { sms } = fixture.producer();
+    const error = (await sms
+      .send({ ...valid, sender })
+      .catch((e: unknown) => e)) as SmsValidationError;
+    expect(error.message).toMatch(message);
+    expect(error.issues[0]?.message).not.toMatch(/^sender\b/);
+    expect(error.message).not.toContain("sender: sender");
+  });
+
   it("does not quote the phone number in the error", async () => {
     const { sms } = fixture.producer();
     const error = (await sms

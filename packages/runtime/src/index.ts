@@ -18,7 +18,13 @@ export {
 export { freePort, portIsFree } from "./free-port.js";
 export { closeHttp, listenHttp } from "./http-server.js";
 export { createLogThrottle, type LogThrottleOptions } from "./log-throttle.js";
-export { createLogger, type LoggerOptions, REDACTED_LOG_PATHS } from "./logger.js";
+export {
+  createLogger,
+  type LogFormat,
+  type LoggerOptions,
+  logFormatFor,
+  REDACTED_LOG_PATHS,
+} from "./logger.js";
 export { redactUrl } from "./redact-url.js";
 export { findOnPath, pingRedis, redisAnswers } from "./redis-probe.js";
 export { settleWithin } from "./settle-within.js";
@@ -27,3 +33,5 @@ export {
   type ShutdownSignalOptions,
   signalExitCode,
 } from "./shutdown-signals.js";
+export { spanContextOfTraceparent, traceparentOf } from "./traceparent.js";
+export { startTracing, type Tracing, type TracingOptions } from "./tracing.js";

@@ -78,13 +78,16 @@ Example file:
     const [file, ...extra] = positionals;
     if (file === undefined) throw usageError(this.name, "the CSV FILE is missing");
     if (extra.length > 0) throw usageError(this.name, "one FILE at a time");
-    const base = context.io.cwd ?? context.config.invocationDir ?? process.cwd();
-    const path = isAbsolute(file) ? file : resolve(base, file);
+    const path = isAbsolute(file) ? file : resolve(context.config.invocationDir, file);
 
     const producer = await context.producer();
     const summary: BulkSummary = { accepted: [], rejected: [] };
     const bar = createProgressBar(context.io.stderr);
-    let fraction = 0;
+    // The bar shows what is done: after a chunk is sent, every row read so far is queued or
+    // refused, so the share of the file up to the end of the last row read (not what the parser
+    // has read ahead), with those counts.
+    let totalBytes = 0;
+    let readUpTo = 0;
     const label = () => `${summary.accepted.length} queued, ${summary.rejected.length} rejected`;
     let chunk: CsvRow[] = [];
     const flush = async () => {
@@ -102,10 +105,11 @@ Example file:
           { cause: error },
         );
       }
-      bar.update(fraction, label());
+      bar.update(totalBytes > 0 ? readUpTo / totalBytes : 1, label());
     };
-    for await (const row of readCsvRows(path, ({ bytesRead, totalBytes }) => {
-      fraction = totalBytes > 0 ? bytesRead / totalBytes : 1;
+    for await (const row of readCsvRows(path, (progress) => {
+      totalBytes = progress.totalBytes;
+      readUpTo = progress.bytesRead;
     })) {
       if ("problem" in row) {
         summary.rejected.push({ line: row.line, error: row.problem });

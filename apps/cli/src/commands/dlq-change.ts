@@ -19,10 +19,10 @@ const WORDS: Record<Action, { done: string; help: string }> = {
 
 function createDlqChangeCommand(action: Action): Command {
   const { done, help } = WORDS[action];
-  const notes =
+  const exits =
     action === "redrive"
-      ? ",\nor when its SMS is being sent right now (its record stays: try again later)"
-      : "";
+      ? "Exits 1 when an ID was not found, or when its SMS is being sent right now (its record\nstays: try again later); the others are still redriven."
+      : "Exits 1 when an ID was not found; the others are still purged.";
   const jsonExtra = action === "redrive" ? "inProgress, " : "";
   return {
     name: `dlq ${action}`,
@@ -31,8 +31,10 @@ function createDlqChangeCommand(action: Action): Command {
 Usage: sms-relay dlq ${action} (ID… | --all) [--json]
 
 ${help}
-IDs are the dead-letter ids shown by \`sms-relay dlq list\`; prints the ids ${done}. Exits 1
-when an ID was not found${notes}; the others are still ${done}.
+
+IDs are the dead-letter ids shown by \`sms-relay dlq list\`. Prints how many were ${done}
+and their ids (the first ${NAMED_IDS}; --json lists them all).
+${exits}
 
 Options:
   --all              every record in the dead-letter queue
