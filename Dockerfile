@@ -25,13 +25,13 @@ RUN npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}" "turbo@${TU
 # Only the workspaces the apps need, split into manifests (json/) and sources (full/), so the
 # install layer is cached until a package.json or the lockfile changes.
 FROM base AS pruner
-ARG APPS="@sms-relay/worker @sms-relay/dashboard @sms-relay/kpn-sandbox @sms-relay/cli"
+ARG APPS="@sms-relay/worker @sms-relay/receipts @sms-relay/dashboard @sms-relay/kpn-sandbox @sms-relay/cli"
 WORKDIR /repo
 COPY . .
 RUN turbo prune ${APPS} --docker
 
 FROM base AS builder
-ARG APPS="@sms-relay/worker @sms-relay/dashboard @sms-relay/kpn-sandbox @sms-relay/cli"
+ARG APPS="@sms-relay/worker @sms-relay/receipts @sms-relay/dashboard @sms-relay/kpn-sandbox @sms-relay/cli"
 WORKDIR /repo
 COPY --from=pruner /repo/out/json/ ./
 RUN pnpm install --frozen-lockfile
