@@ -8,11 +8,10 @@ import { fileURLToPath } from "node:url";
 import { SmsProducer } from "@sms-relay/producer";
 import { defaultConcurrency } from "@sms-relay/worker";
 import { Redis } from "ioredis";
-import { messageAt, SINGLE_REQUEST_CORPUS, typedMobileNumber } from "../lib/corpus.mjs";
 import { startSandboxChild } from "../lib/sandbox-child.mjs";
 import { compareRounds, median } from "../lib/stats.mjs";
 import { lineChartSvg } from "../lib/svg-chart.mjs";
-import { drainOnce } from "./batching.mjs";
+import { drainOnce, enqueue } from "./batching.mjs";
 
 const BATCH_SIZES = [1, 10, 50, 100, 200];
 const LATENCIES_MS = [0, 50, 100];
@@ -32,10 +31,6 @@ export async function benchBatchSizeChart({ rounds, redisUrl }) {
     defaultSender: "SMSRelay",
     maxContentLength: 1000,
   });
-  const inputs = Array.from({ length: JOBS }, (_, i) => ({
-    to: typedMobileNumber(i),
-    content: messageAt(SINGLE_REQUEST_CORPUS, i),
-  }));
   const sandboxes = await Promise.all(
     LATENCIES_MS.map((latencyMs) => startSandboxChild({ faults: { latencyMs } })),
   );
@@ -51,7 +46,7 @@ export async function benchBatchSizeChart({ rounds, redisUrl }) {
         for (const batchSize of BATCH_SIZES) {
           await admin.flushall();
           await sandbox.clear();
-          await producer.sendMany(inputs);
+          await enqueue(producer, JOBS);
           const { perSecond } = await drainOnce({
             redisUrl,
             sandbox,

@@ -27,7 +27,7 @@ const ROUND_TIMEOUT_MS = 60_000;
  * @param {SmsProducer} producer
  * @param {number} count
  */
-async function enqueue(producer, count) {
+export async function enqueue(producer, count) {
   const inputs = Array.from({ length: count }, (_, i) => ({
     to: typedMobileNumber(i),
     content: messageAt(SINGLE_REQUEST_CORPUS, i),

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readPackageVersion } from "@sms-relay/runtime";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 /** Why a webhook request was refused, as `sms_dlr_refused_total{cause}` counts it. */
@@ -29,17 +29,6 @@ export interface ReceiptsMetricsOptions {
   registry?: Registry;
 }
 
-/** The app's version, from its package.json (one level above both `src/` and `dist/`). */
-function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === "string" ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Builds the metrics on a registry, each created once. */
 export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): ReceiptsMetrics {
   let registry = options.registry;
@@ -54,7 +43,13 @@ export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): Rec
     labelNames: ["version", "node"],
     registers,
   });
-  buildInfo.set({ version: packageVersion(), node: process.version }, 1);
+  buildInfo.set(
+    {
+      version: readPackageVersion(new URL("../package.json", import.meta.url)),
+      node: process.version,
+    },
+    1,
+  );
   return {
     registry,
     reports: new Counter({

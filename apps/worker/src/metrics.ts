@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readPackageVersion } from "@sms-relay/runtime";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { Readiness } from "./readiness.js";
 
@@ -75,17 +75,6 @@ const ENQUEUE_TO_SENT_BUCKETS = [
   0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600,
 ];
 
-/** The worker's version, from its package.json (one level above both `src/` and `dist/`). */
-function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL("../package.json", import.meta.url), "utf8");
-    const version = (JSON.parse(text) as { version?: unknown }).version;
-    return typeof version === "string" ? version : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
 /** Registers the worker's metrics. Names and labels are part of the public contract. */
 export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
   let registry = options.registry;
@@ -103,7 +92,13 @@ export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerM
     labelNames: ["version", "node"],
     registers,
   });
-  buildInfo.set({ version: packageVersion(), node: process.version }, 1);
+  buildInfo.set(
+    {
+      version: readPackageVersion(new URL("../package.json", import.meta.url)),
+      node: process.version,
+    },
+    1,
+  );
 
   return {
     registry,

@@ -165,26 +165,19 @@ export function resolveProducerOptions(options: SmsProducerOptions): ResolvedPro
   const clusterProblem = clusterPrefixProblem(options.connection, prefix);
   if (clusterProblem) throw invalid(clusterProblem);
   const env = readEnvFallbacks();
-  let maxContentLength = options.maxContentLength;
-  if (maxContentLength === undefined && env.KPN_MAX_CONTENT_LENGTH !== undefined) {
-    const fromEnv = Number(env.KPN_MAX_CONTENT_LENGTH);
-    if (!Number.isInteger(fromEnv) || fromEnv < 1) {
-      throw invalid(
-        `KPN_MAX_CONTENT_LENGTH: must be an integer of at least 1, got ${describe(env.KPN_MAX_CONTENT_LENGTH)}`,
-      );
+  /** A positive whole number from the environment, where the option was not given. */
+  const fromEnv = (name: "KPN_MAX_CONTENT_LENGTH" | "SMS_KEEP_COMPLETED_SECONDS") => {
+    const raw = env[name];
+    if (raw === undefined) return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) {
+      throw invalid(`${name}: must be an integer of at least 1, got ${describe(raw)}`);
     }
-    maxContentLength = fromEnv;
-  }
-  let keepCompletedSeconds = options.keepCompletedSeconds;
-  if (keepCompletedSeconds === undefined && env.SMS_KEEP_COMPLETED_SECONDS !== undefined) {
-    const fromEnv = Number(env.SMS_KEEP_COMPLETED_SECONDS);
-    if (!Number.isInteger(fromEnv) || fromEnv < 1) {
-      throw invalid(
-        `SMS_KEEP_COMPLETED_SECONDS: must be an integer of at least 1, got ${describe(env.SMS_KEEP_COMPLETED_SECONDS)}`,
-      );
-    }
-    keepCompletedSeconds = fromEnv;
-  }
+    return value;
+  };
+  const maxContentLength = options.maxContentLength ?? fromEnv("KPN_MAX_CONTENT_LENGTH");
+  const keepCompletedSeconds =
+    options.keepCompletedSeconds ?? fromEnv("SMS_KEEP_COMPLETED_SECONDS");
   const defaultSender =
     options.defaultSender !== undefined
       ? checkedSender(options.defaultSender, "defaultSender")

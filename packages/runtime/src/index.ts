@@ -25,6 +25,7 @@ export {
   logFormatFor,
   REDACTED_LOG_PATHS,
 } from "./logger.js";
+export { readPackageVersion } from "./package-version.js";
 export { redactUrl } from "./redact-url.js";
 export { findOnPath, pingRedis, redisAnswers } from "./redis-probe.js";
 export { settleWithin } from "./settle-within.js";
