@@ -136,9 +136,12 @@ describe("the sandbox overlay's apps, started with the configuration of its mani
       const status = await waitFor(
         async () => {
           const current = await producer.status(id);
-          return current.delivery.state === "delivered" ? current : undefined;
+          // The delivery report can come before the worker has marked the job done: wait for both.
+          return current.state === "sent" && current.delivery.state === "delivered"
+            ? current
+            : undefined;
         },
-        { timeoutMs: 20_000, description: "the SMS to be delivered" },
+        { timeoutMs: 20_000, description: "the SMS to be sent and delivered" },
       );
       expect(status.state).toBe("sent");
       expect(status.documentIds.length).toBe(1);

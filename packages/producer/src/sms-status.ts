@@ -29,6 +29,8 @@ export interface SmsStatus {
   /**
    * What KPN's delivery reports said (with the worker's `SMS_DLR_URL` and the receipts app):
    * `unknown` until a report came; `pending`, then `delivered`, `failed` or `expired`.
+   * A report can arrive a moment before the worker has marked the job `sent`, so `active` with
+   * `delivered` is a state one may briefly read.
    */
   delivery: SmsDelivery;
 }
