@@ -12,7 +12,7 @@ import { SmsProducer } from "@sms-relay/producer";
 import { parseWorkerEnv } from "@sms-relay/worker";
 import { Redis } from "ioredis";
 import { messageAt, SINGLE_REQUEST_CORPUS, typedMobileNumber } from "../lib/corpus.mjs";
-import { redisUsedMemory } from "../lib/redis-memory.mjs";
+import { redisKeyBytes } from "../lib/redis-memory.mjs";
 import { runRounds } from "../lib/rounds.mjs";
 import { fetchSandboxToken } from "../lib/sandbox-child.mjs";
 import { compareRounds } from "../lib/stats.mjs";
@@ -85,7 +85,7 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
         `${mode} worker finished ${round.completed} of ${JOBS} jobs (${round.failed} failed, sandbox accepted ${accepted}) within ${ROUND_TIMEOUT_MS} ms`,
       );
     }
-    const drainedBytes = await redisUsedMemory(admin);
+    const drainedBytes = await redisKeyBytes(admin);
     return {
       perSecond: (JOBS / round.elapsedMs) * 1000,
       rssGrowthMb: (round.rssPeakBytes - round.rssBeforeBytes) / MB,
@@ -103,11 +103,11 @@ export async function benchWorkerThroughput({ rounds, redisUrl, sandbox }) {
       beforeEach: async () => {
         await admin.flushall();
         await sandbox.clear();
-        emptyBytes = await redisUsedMemory(admin);
+        emptyBytes = await redisKeyBytes(admin);
         const { accepted } = await producer.sendMany(inputs);
         if (accepted.length !== JOBS)
           throw new Error(`enqueued only ${accepted.length} of ${JOBS}`);
-        enqueuedBytes = await redisUsedMemory(admin);
+        enqueuedBytes = await redisKeyBytes(admin);
       },
       contestants: {
         bare: () => measure("baseline", DEFAULTS.concurrency),

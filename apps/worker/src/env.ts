@@ -40,9 +40,9 @@ export interface WorkerConfig {
   /** `SMS_MAX_SEGMENTS`: longer content is dead-lettered as `invalid`. @default 10 */
   maxSegments: number;
   /**
-   * `WORKER_CONCURRENCY`: jobs in flight per worker process. Unset, four batches' worth, so that
-   * batches fill while others are in flight: `max(50, 4 × SMS_BATCH_SIZE)`, 800 with the default
-   * batch size, 50 with `SMS_BATCH_SIZE=1`.
+   * `WORKER_CONCURRENCY`: jobs in flight per worker process. Unset, eight batches' worth, so that
+   * batches fill while others wait for their answers: `max(50, 8 × SMS_BATCH_SIZE)`, 1,600 with
+   * the default batch size, 50 with `SMS_BATCH_SIZE=1`.
    */
   concurrency: number;
   /**
@@ -180,9 +180,9 @@ export const workerEnvSchema = z.object({
     .optional(),
 });
 
-/** Jobs in flight when `WORKER_CONCURRENCY` is unset: room for four full batches, at least 50. */
+/** Jobs in flight when `WORKER_CONCURRENCY` is unset: room for eight full batches, at least 50. */
 export function defaultConcurrency(batchSize: number): number {
-  return Math.max(50, 4 * batchSize);
+  return Math.max(50, 8 * batchSize);
 }
 
 /**

@@ -27,7 +27,7 @@ describe("worker configuration from the environment", () => {
       kpnTimeoutMs: 10_000,
       defaultSender: "SMSRelay",
       maxSegments: 10,
-      concurrency: 800,
+      concurrency: 1600,
       rateLimitPerSecond: 0,
       batchSize: 200,
       batchWaitMs: 20,
@@ -105,14 +105,14 @@ describe("worker configuration from the environment", () => {
 
   it("treats an empty variable as unset", () => {
     expect(parseWorkerEnv({ ...required, WORKER_CONCURRENCY: "", LOG_LEVEL: " " })).toMatchObject({
-      concurrency: 800,
+      concurrency: 1600,
       logLevel: "info",
     });
   });
 
-  it("keeps room for four full batches in flight unless WORKER_CONCURRENCY says otherwise", () => {
+  it("keeps room for eight full batches in flight unless WORKER_CONCURRENCY says otherwise", () => {
     expect(parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "1" }).concurrency).toBe(50);
-    expect(parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "25" }).concurrency).toBe(100);
+    expect(parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "25" }).concurrency).toBe(200);
     expect(
       parseWorkerEnv({ ...required, SMS_BATCH_SIZE: "25", WORKER_CONCURRENCY: "30" }).concurrency,
     ).toBe(30);
