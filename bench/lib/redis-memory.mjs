@@ -4,14 +4,16 @@
  * the allocator's fragmentation and Redis's own buffers, which move by a few kilobytes between
  * two readings of the same data, so two drains of the same SMS compare to the byte.
  * @param {import("ioredis").Redis} redis
+ * @param {{ skip?: RegExp }} [options] keys to leave out
  * @returns {Promise<number>}
  */
-export async function redisKeyBytes(redis) {
+export async function redisKeyBytes(redis, options = {}) {
   let total = 0;
   let cursor = "0";
   do {
-    const [next, keys] = await redis.scan(cursor, "COUNT", 1000);
+    const [next, found] = await redis.scan(cursor, "COUNT", 1000);
     cursor = next;
+    const keys = options.skip ? found.filter((key) => !options.skip?.test(key)) : found;
     if (keys.length === 0) continue;
     const pipeline = redis.pipeline();
     for (const key of keys) pipeline.call("MEMORY", "USAGE", key, "SAMPLES", "0");
