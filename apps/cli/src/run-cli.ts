@@ -6,6 +6,7 @@ import { dlqPurgeCommand, dlqRedriveCommand } from "./commands/dlq-change.js";
 import { dlqListCommand } from "./commands/dlq-list.js";
 import { sendCommand } from "./commands/send.js";
 import { statusCommand } from "./commands/status.js";
+import { reasonTable } from "./dead-letter-reasons.js";
 import { parseCliEnv } from "./env.js";
 import type { CliIo } from "./io.js";
 import { ensureRedisReachable, redactRedisUrl } from "./redis-check.js";
@@ -40,7 +41,7 @@ for the version.
 const GROUP_INTROS = new Map<string, string>([
   [
     "dlq",
-    "The dead-letter queue holds the SMS that will not be sent (rejected by the API, out of\nattempts, invalid or expired), each under the id of its SMS.",
+    `The dead-letter queue holds the SMS that will not be sent, each under the id of its SMS,\nwith the reason:\n${reasonTable()}`,
   ],
 ]);
 
