@@ -100,4 +100,11 @@ describe("sms-relay send", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: sms-relay send --to NUMBER");
   });
+
+  it("spells the --key argument the same in the usage line and the option list", async () => {
+    const run = await cli(["send", "--help"], { REDIS_URL: "redis://127.0.0.1:1" });
+    expect(run.stdout).toContain("[--key IDEMPOTENCY_KEY]");
+    expect(run.stdout).toMatch(/^ {2}--key IDEMPOTENCY_KEY$/m);
+    expect(run.stdout).not.toMatch(/--key KEY\b/);
+  });
 });

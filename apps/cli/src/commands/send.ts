@@ -4,7 +4,7 @@ import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } fro
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
-/** `sms-relay send --to NUMBER [--sender NAME] [--key KEY] [--json] TEXT` */
+/** `sms-relay send --to NUMBER [--sender NAME] [--key IDEMPOTENCY_KEY] [--json] TEXT` */
 export const sendCommand: Command = {
   name: "send",
   summary: "queue one SMS",
@@ -16,7 +16,8 @@ Queues one SMS and prints its job id on stdout (details on stderr).
 Options:
   --to NUMBER        recipient: 0612345678, +31612345678, 0031 6 1234 5678, …
   --sender NAME      sender shown on the phone (default: SMS_DEFAULT_SENDER, else SMSRelay)
-  --key KEY          idempotency key: the same key queues the message only once
+  --key IDEMPOTENCY_KEY
+                     idempotency key: the same key queues the message only once
   --json             print the result as JSON
   -h, --help         show this help
 
