@@ -1,5 +1,6 @@
 import type { SmsProducer } from "@sms-relay/producer";
-import { CliError, EXIT, usageError } from "./cli-error.js";
+import { CliError, EXIT, unknownOptionMessage, usageError } from "./cli-error.js";
+import { closestWord } from "./closest-word.js";
 import type { Command, CommandContext } from "./command.js";
 import { bulkCommand } from "./commands/bulk.js";
 import { dlqPurgeCommand, dlqRedriveCommand } from "./commands/dlq-change.js";
@@ -60,6 +61,32 @@ ${commandList(commands)}
 Run \`sms-relay ${word} <command> --help\` for its options.
 `;
   return { names, help };
+}
+
+/** Options taken before any command. */
+const TOP_LEVEL_OPTIONS = ["--help", "-h", "--version", "-v"];
+
+/** The usage error for a command line whose first words select no command. */
+function unknownCommand(
+  first: string,
+  second: string | undefined,
+  group: { names: string } | undefined,
+): CliError {
+  if (!group) {
+    if (first.startsWith("-")) {
+      return usageError("", unknownOptionMessage(first, closestWord(first, TOP_LEVEL_OPTIONS)));
+    }
+    const words = [...new Set(COMMANDS.map((command) => command.name.split(" ")[0] ?? ""))];
+    const guess = closestWord(first, [...words, "help"]);
+    return usageError("", `unknown command "${first}"${guess ? `, did you mean ${guess}?` : ""}`);
+  }
+  const names = group.names.split("|");
+  if (second?.startsWith("-")) {
+    return usageError(first, unknownOptionMessage(second, closestWord(second, ["--help", "-h"])));
+  }
+  const guess = second === undefined ? undefined : closestWord(second, names);
+  const hint = guess ? `, did you mean ${first} ${guess}?` : `: expected ${first} ${group.names}`;
+  return usageError(first, `unknown command "${first} ${second}"${hint}`);
 }
 
 const isHelpFlag = (word: string | undefined) => word === "--help" || word === "-h";
@@ -124,13 +151,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return second === undefined ? EXIT.usage : EXIT.ok;
     }
     const found = findCommand(argv);
-    if (!found) {
-      if (!group) throw usageError("", `unknown command "${first}"`);
-      throw usageError(
-        first,
-        `unknown command "${first} ${second}": expected ${first} ${group.names}`,
-      );
-    }
+    if (!found) throw unknownCommand(first, second, group);
     const config = parseCliEnv(io.env, io.cwd ?? process.cwd());
     redisUrl = config.redisUrl;
     const context: CommandContext = {
