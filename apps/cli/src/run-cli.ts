@@ -33,9 +33,19 @@ Usage: sms-relay <command> [options]
 Commands:
 ${commandList(COMMANDS)}
 
-Every command reads REDIS_URL (default redis://127.0.0.1:6379) and SMS_QUEUE_PREFIX
-(default bull). Run \`sms-relay <command> --help\` for its options, \`sms-relay --version\`
-for the version.
+Options:
+  -h, --help         show this help
+  -v, --version      print the version
+
+Run \`sms-relay help COMMAND\` (or \`sms-relay COMMAND --help\`) for a command's options.
+Every command takes --json to print its result as JSON on stdout, and reads REDIS_URL
+(default redis://127.0.0.1:6379) and SMS_QUEUE_PREFIX (default bull). Failures are one
+line on stderr.
+
+Exit codes:
+  ${EXIT.ok}  success
+  ${EXIT.failure}  the command failed: Redis unreachable, unknown id, rejected bulk rows, …
+  ${EXIT.usage}  the command line is wrong: unknown command or option, a missing or bad value
 `;
 
 /** What the help of a word that starts several commands (`dlq`) says about them. */
@@ -136,7 +146,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, second] = argv;
     if (first === "--version" || first === "-v") {
-      io.stdout.write(`${cliVersion()}\n`);
+      io.stdout.write(`sms-relay ${cliVersion()}\n`);
       return EXIT.ok;
     }
     // `sms-relay help [command…]` is `sms-relay [command…] --help`.
