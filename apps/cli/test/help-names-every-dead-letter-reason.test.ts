@@ -27,16 +27,17 @@ describe("help texts and dead-letter reasons", () => {
       expect(run.stdout).toMatch(new RegExp(`^  ${reason}\\s+\\S`, "m"));
   });
 
-  it("names all of them wherever a help text about dead letters names one", async () => {
+  it("names all of them wherever a help text about dead letters lists some", async () => {
     const texts = [
       ...COMMANDS.map((command) => command.help),
       (await cli(["--help"], env)).stdout,
       (await cli(["dlq", "--help"], env)).stdout,
     ];
-    // Elsewhere "rejected" and "invalid" are plain words (bulk's rejected rows).
+    // "rejected" and "invalid" are plain words too (bulk's rejected rows): two or more of the
+    // reasons in a text about dead letters make a list of them.
     for (const text of texts.filter((help) => /\bdead\b|dead-letter/.test(help))) {
       const named = reasons.filter((reason) => new RegExp(`\\b${reason}\\b`).test(text));
-      if (named.length > 0) expect(named, text).toEqual(reasons);
+      if (named.length >= 2) expect(named, text).toEqual(reasons);
     }
   });
 });
