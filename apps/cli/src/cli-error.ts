@@ -1,9 +1,15 @@
 /** Exit codes of the `sms-relay` command. */
 export const EXIT = {
   ok: 0,
-  /** The command ran and failed (bad input, Redis down, unknown id, rejected rows). */
+  /**
+   * The command ran and failed: Redis unreachable, an id not found, a file that cannot be read
+   * or holds rejected rows, a bad environment variable.
+   */
   failure: 1,
-  /** The command line itself is wrong: unknown command or option, missing argument. */
+  /**
+   * The command line itself is wrong: unknown command or option, a missing argument, or a value
+   * on it that is not acceptable (`--to` not a mobile number, `--limit` not a number).
+   */
   usage: 2,
 } as const;
 
@@ -22,8 +28,30 @@ export class CliError extends Error {
   }
 }
 
-/** A wrong command line: exits 2 and points at the `--help` of `command` (`""`: the overview). */
-export function usageError(command: string, message: string): CliError {
+/** Options of {@link usageError}. */
+export interface UsageErrorOptions extends ErrorOptions {
+  /** @default "CLI_USAGE" */
+  code?: string;
+}
+
+/**
+ * A wrong command line: exits 2 and points at the `--help` of `command` (`""`: the overview),
+ * as in `unknown option "--too", did you mean --to? (see: sms-relay send --help)`.
+ */
+export function usageError(
+  command: string,
+  message: string,
+  options: UsageErrorOptions = {},
+): CliError {
+  const { code = "CLI_USAGE", ...errorOptions } = options;
   const help = command === "" ? "sms-relay --help" : `sms-relay ${command} --help`;
-  return new CliError("CLI_USAGE", `${message} (see: ${help})`, { exitCode: EXIT.usage });
+  return new CliError(code, `${message} (see: ${help})`, {
+    ...errorOptions,
+    exitCode: EXIT.usage,
+  });
+}
+
+/** `unknown option "--too"`, with a "did you mean" when a known option is one typo away. */
+export function unknownOptionMessage(typed: string, suggestion: string | undefined): string {
+  return `unknown option "${typed}"${suggestion ? `, did you mean ${suggestion}?` : ""}`;
 }

@@ -1,11 +1,13 @@
 import type { SmsProducer } from "@sms-relay/producer";
-import { CliError, EXIT, usageError } from "./cli-error.js";
+import { CliError, EXIT, unknownOptionMessage, usageError } from "./cli-error.js";
+import { closestWord } from "./closest-word.js";
 import type { Command, CommandContext } from "./command.js";
 import { bulkCommand } from "./commands/bulk.js";
 import { dlqPurgeCommand, dlqRedriveCommand } from "./commands/dlq-change.js";
 import { dlqListCommand } from "./commands/dlq-list.js";
 import { sendCommand } from "./commands/send.js";
 import { statusCommand } from "./commands/status.js";
+import { reasonTable } from "./dead-letter-reasons.js";
 import { parseCliEnv } from "./env.js";
 import type { CliIo } from "./io.js";
 import { ensureRedisReachable, redactRedisUrl } from "./redis-check.js";
@@ -31,16 +33,26 @@ Usage: sms-relay <command> [options]
 Commands:
 ${commandList(COMMANDS)}
 
-Every command reads REDIS_URL (default redis://127.0.0.1:6379) and SMS_QUEUE_PREFIX
-(default bull). Run \`sms-relay <command> --help\` for its options, \`sms-relay --version\`
-for the version.
+Options:
+  -h, --help         show this help
+  -v, --version      print the version
+
+Run \`sms-relay help COMMAND\` (or \`sms-relay COMMAND --help\`) for a command's options.
+Every command takes --json to print its result as JSON on stdout, and reads REDIS_URL
+(default redis://127.0.0.1:6379) and SMS_QUEUE_PREFIX (default bull). Failures are one
+line on stderr.
+
+Exit codes:
+  ${EXIT.ok}  success
+  ${EXIT.failure}  the command failed: Redis unreachable, unknown id, rejected bulk rows, …
+  ${EXIT.usage}  the command line is wrong: unknown command or option, a missing or bad value
 `;
 
 /** What the help of a word that starts several commands (`dlq`) says about them. */
 const GROUP_INTROS = new Map<string, string>([
   [
     "dlq",
-    "The dead-letter queue holds the SMS that will not be sent (rejected by the API, out of\nattempts, invalid or expired), each under the id of its SMS.",
+    `The dead-letter queue holds the SMS that will not be sent, each under the id of its SMS,\nwith the reason:\n${reasonTable()}`,
   ],
 ]);
 
@@ -59,6 +71,32 @@ ${commandList(commands)}
 Run \`sms-relay ${word} <command> --help\` for its options.
 `;
   return { names, help };
+}
+
+/** Options taken before any command. */
+const TOP_LEVEL_OPTIONS = ["--help", "-h", "--version", "-v"];
+
+/** The usage error for a command line whose first words select no command. */
+function unknownCommand(
+  first: string,
+  second: string | undefined,
+  group: { names: string } | undefined,
+): CliError {
+  if (!group) {
+    if (first.startsWith("-")) {
+      return usageError("", unknownOptionMessage(first, closestWord(first, TOP_LEVEL_OPTIONS)));
+    }
+    const words = [...new Set(COMMANDS.map((command) => command.name.split(" ")[0] ?? ""))];
+    const guess = closestWord(first, [...words, "help"]);
+    return usageError("", `unknown command "${first}"${guess ? `, did you mean ${guess}?` : ""}`);
+  }
+  const names = group.names.split("|");
+  if (second?.startsWith("-")) {
+    return usageError(first, unknownOptionMessage(second, closestWord(second, ["--help", "-h"])));
+  }
+  const guess = second === undefined ? undefined : closestWord(second, names);
+  const hint = guess ? `, did you mean ${first} ${guess}?` : `: expected ${first} ${group.names}`;
+  return usageError(first, `unknown command "${first} ${second}"${hint}`);
 }
 
 const isHelpFlag = (word: string | undefined) => word === "--help" || word === "-h";
@@ -108,7 +146,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     const [first, second] = argv;
     if (first === "--version" || first === "-v") {
-      io.stdout.write(`${cliVersion()}\n`);
+      io.stdout.write(`sms-relay ${cliVersion()}\n`);
       return EXIT.ok;
     }
     // `sms-relay help [command…]` is `sms-relay [command…] --help`.
@@ -123,13 +161,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return second === undefined ? EXIT.usage : EXIT.ok;
     }
     const found = findCommand(argv);
-    if (!found) {
-      if (!group) throw usageError("", `unknown command "${first}"`);
-      throw usageError(
-        first,
-        `unknown command "${first} ${second}": expected ${first} ${group.names}`,
-      );
-    }
+    if (!found) throw unknownCommand(first, second, group);
     const config = parseCliEnv(io.env, io.cwd ?? process.cwd());
     redisUrl = config.redisUrl;
     const context: CommandContext = {

@@ -55,6 +55,18 @@ describe("sms-relay bulk", () => {
     await queue.close();
   });
 
+  it("names a bad key as the header does, and exits 1: the rows are data, not the command line", async () => {
+    const { env, queue } = await freshQueue();
+    const path = await files.write(
+      "key.csv",
+      `to,content,key\n0612345678,Hallo,${"k".repeat(201)}\n`,
+    );
+    const run = await cli(["bulk", path], env);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe("accepted 0, rejected 1\nline 2: key: must be 1 to 200 characters\n");
+    await queue.close();
+  });
+
   it("prints accepted ids with their lines and the rejected rows with --json", async () => {
     const { env, queue } = await freshQueue();
     const path = await files.write("json.csv", "content,to\nHallo,0612345678\nHallo,123\n");

@@ -49,7 +49,7 @@ describe("the sms-relay binary", () => {
   it("prints its version and the dlq help as a process", async () => {
     const version = await run(["--version"], env);
     expect(version.code).toBe(0);
-    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+    expect(version.stdout).toMatch(/^sms-relay \d+\.\d+\.\d+\S*\n$/);
     const dlqHelp = await run(["dlq", "--help"], env);
     expect(dlqHelp.code).toBe(0);
     expect(dlqHelp.stdout).toContain("dlq redrive");

@@ -53,51 +53,90 @@ describe("sms-relay send", () => {
     expect(second.stderr).toContain("already queued");
   });
 
-  it("exits 1 with one line naming `to` for a number that is not a mobile number", async () => {
+  it("exits 2 with one line naming --to for a number that is not a mobile number", async () => {
     const before = await sms.count();
     const run = await cli(["send", "--to", "0201234567", "Hallo"], env);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
-    const lines = run.stderr.trim().split("\n");
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^sms-relay: .*\bto\b/);
+    expect(run.stderr).toBe(
+      "sms-relay: --to: phone number is a landline number, not a mobile number (06… or 097…) (see: sms-relay send --help)\n",
+    );
     expect(await sms.count()).toBe(before);
   });
 
   it.each([
-    ["TwelveChars!", "sms-relay: sender: must have at most 11 characters; got 12\n"],
-    ["   ", "sms-relay: sender: must have 1 to 11 characters and not only spaces; got none\n"],
+    ["TwelveChars!", "--sender: must have at most 11 characters; got 12"],
+    ["   ", "--sender: must have 1 to 11 characters and not only spaces; got none"],
     [
       "Shop€",
-      'sms-relay: sender: may only use letters, digits and other GSM 03.38 basic characters; got "€"\n',
+      '--sender: may only use letters, digits and other GSM 03.38 basic characters; got "€"',
     ],
-  ])("names the field once for a bad sender %j", async (sender, line) => {
+  ])("exits 2 naming the option once for a bad sender %j", async (sender, reason) => {
     const run = await cli(["send", "--to", "0612345678", "--sender", sender, "Hallo"], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`sms-relay: ${reason} (see: sms-relay send --help)\n`);
+  });
+
+  it("names --key and TEXT as typed, not the producer's field names", async () => {
+    const run = await cli(["send", "--to", "0612345678", "--key", "k".repeat(201), "x"], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      "sms-relay: --key: must be 1 to 200 characters (see: sms-relay send --help)\n",
+    );
+    const long = await cli(["send", "--to", "0612345678", "x".repeat(2000)], env);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/^sms-relay: TEXT: too long: .* \(see: sms-relay send --help\)\n$/);
+  });
+
+  it("exits 1, not 2, for a bad SMS_DEFAULT_SENDER: the command line is fine", async () => {
+    const run = await cli(["send", "--to", "0612345678", "Hallo"], {
+      ...env,
+      SMS_DEFAULT_SENDER: "TwelveChars!",
+    });
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe(line);
+    expect(run.stderr).toContain("defaultSender");
   });
 
   it.each([
-    [["send", "Hallo"], "--to is required"],
-    [["send", "--to", "0612345678"], "TEXT"],
-    [["send", "--to", "0612345678", "--bogus", "x"], "Unknown option '--bogus'"],
+    [["send", "Hallo"], "sms-relay: --to is required"],
+    [["send", "--to", "0612345678"], "sms-relay: the TEXT to send is missing"],
+    [["send", "--to", "0612345678", "--bogus", "x"], 'sms-relay: unknown option "--bogus"'],
+    [["send", "--too", "0612345678", "x"], 'sms-relay: unknown option "--too", did you mean --to?'],
+    [["send", "-x", "--to", "0612345678", "x"], 'sms-relay: unknown option "-x"'],
+    [["send", "Hallo", "--to"], "sms-relay: --to needs a value"],
+    [["send", "--to", "0612345678", "--json=yes", "x"], "sms-relay: --json takes no value"],
+    [
+      ["send", "--to", "--json", "x"],
+      'sms-relay: --to needs a value, got "--json"; write --to=--json if that is the value',
+    ],
   ])("exits 2 on a wrong command line %j", async (argv, message) => {
     const run = await cli(argv, env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(message);
-    expect(run.stderr).toContain("sms-relay send --help");
-    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`${message} (see: sms-relay send --help)\n`);
   });
 
   it("exits 2 on an unknown command, pointing at the overview", async () => {
     const run = await cli(["sned", "--to", "0612345678", "Hallo"], env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('sms-relay: unknown command "sned" (see: sms-relay --help)\n');
+    expect(run.stderr).toBe(
+      'sms-relay: unknown command "sned", did you mean send? (see: sms-relay --help)\n',
+    );
+    const far = await cli(["bogus"], env);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toBe('sms-relay: unknown command "bogus" (see: sms-relay --help)\n');
   });
 
   it("prints help on --help without touching Redis", async () => {
     const run = await cli(["send", "--help"], { REDIS_URL: "redis://127.0.0.1:1" });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Usage: sms-relay send --to NUMBER");
+  });
+
+  it("spells the --key argument the same in the usage line and the option list", async () => {
+    const run = await cli(["send", "--help"], { REDIS_URL: "redis://127.0.0.1:1" });
+    expect(run.stdout).toContain("[--key IDEMPOTENCY_KEY]");
+    expect(run.stdout).toMatch(/^ {2}--key IDEMPOTENCY_KEY$/m);
+    expect(run.stdout).not.toMatch(/--key KEY\b/);
   });
 });

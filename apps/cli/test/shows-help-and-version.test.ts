@@ -1,18 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { COMMANDS } from "../src/index.js";
 import { cli } from "./helpers.js";
 
 // No Redis answers here: help and the version must not need one.
 const env = { REDIS_URL: "redis://127.0.0.1:1" };
 
 describe("sms-relay help and version", () => {
-  it("prints the version of the CLI's package.json with --version", async () => {
+  it("prints `sms-relay` and the version of the CLI's package.json with --version", async () => {
     const manifest = JSON.parse(
       await readFile(new URL("../package.json", import.meta.url), "utf8"),
     ) as { version: string };
     for (const flag of ["--version", "-v"]) {
       const run = await cli([flag], env);
-      expect(run).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: "" });
+      expect(run).toEqual({ code: 0, stdout: `sms-relay ${manifest.version}\n`, stderr: "" });
     }
   });
 
@@ -55,9 +56,19 @@ describe("sms-relay help and version", () => {
     expect(viaHelp.stdout).toContain("Usage: sms-relay dlq redrive (ID… | --all) [--json]");
   });
 
-  it("mentions --version in the overview", async () => {
+  it("tells in the overview how to get help, the version, JSON, and what the exit codes mean", async () => {
     const run = await cli(["--help"], env);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("sms-relay --version");
+    expect(run.stdout).toContain("sms-relay help COMMAND");
+    expect(run.stdout).toMatch(/^ {2}-h, --help\s+show this help$/m);
+    expect(run.stdout).toMatch(/^ {2}-v, --version\s+print the version$/m);
+    expect(run.stdout).toContain("--json");
+    expect(run.stdout).toMatch(
+      /^Exit codes:\n {2}0 {2}success\n {2}1 {2}the command failed.*\n {2}2 {2}the command line is wrong/m,
+    );
+  });
+
+  it("offers --json on every command, as the overview says", () => {
+    for (const command of COMMANDS) expect(command.help, command.name).toContain("--json");
   });
 });

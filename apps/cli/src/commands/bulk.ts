@@ -4,6 +4,7 @@ import { CliError, EXIT, usageError } from "../cli-error.js";
 import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } from "../command.js";
 import { type CsvRow, readCsvRows } from "../csv-rows.js";
 import { createProgressBar } from "../progress-bar.js";
+import { describeIssues, validationIssues } from "../validation-message.js";
 
 /** Rows handed to `sendMany` at once: big enough to pipeline, small enough to report often. */
 const CHUNK_SIZE = 500;
@@ -13,7 +14,12 @@ interface BulkSummary {
   rejected: { line: number; error: string }[];
 }
 
+/** The producer's fields under the names of the CSV header. */
+const COLUMN_OF_FIELD = { idempotencyKey: "key" } as const;
+
 function errorText(error: unknown): string {
+  const issues = validationIssues(error);
+  if (issues) return describeIssues(issues, COLUMN_OF_FIELD);
   if (error instanceof Error) return error.message;
   return typeof error === "string" ? error : JSON.stringify(error);
 }

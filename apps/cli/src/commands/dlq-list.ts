@@ -1,6 +1,7 @@
 import { maskMobileNumber } from "@sms-relay/sms";
 import { EXIT, usageError } from "../cli-error.js";
 import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } from "../command.js";
+import { REASON_NAMES } from "../dead-letter-reasons.js";
 
 function masked(to: unknown): string {
   if (typeof to !== "string") return "?";
@@ -24,8 +25,9 @@ export const dlqListCommand: Command = {
   help: `
 Usage: sms-relay dlq list [--limit N] [--json]
 
-Lists SMS that will not be sent, newest first: dead-letter id, when, why (rejected,
-exhausted, invalid), recipient (masked), attempts and the last error.
+Lists SMS that will not be sent, newest first: dead-letter id, when, why, recipient
+(masked), attempts and the last error. Why is one of ${REASON_NAMES}
+(see \`sms-relay dlq --help\`).
 
 Options:
   --limit N          show at most N records (default 100)

@@ -1,5 +1,6 @@
 import { CliError, EXIT, usageError } from "../cli-error.js";
 import { type Command, HELP_OPTION, parseCommandArgs, printHelp, printJson } from "../command.js";
+import { REASON_NAMES } from "../dead-letter-reasons.js";
 
 /** `sms-relay status [--json] ID` */
 export const statusCommand: Command = {
@@ -9,8 +10,9 @@ export const statusCommand: Command = {
 Usage: sms-relay status [--json] ID
 
 Shows the state of the SMS with this job id: waiting, delayed, active, retrying, sent, dead
-or unknown, with its attempts, KPN document ids, last error, why it is dead, and its delivery
-state from KPN's reports (unknown, pending, delivered, failed or expired).
+or unknown, with its attempts, KPN document ids, last error, why it is dead
+(${REASON_NAMES}), and its delivery state
+from KPN's reports (unknown, pending, delivered, failed or expired).
 Exits 1 when no SMS has this id (never queued, or removed after its retention).
 
 Options:
