@@ -1,4 +1,4 @@
-import { handleShutdownSignals, redactUrl, startTracing } from "@sms-relay/runtime";
+import { handleShutdownSignals, startTracing } from "@sms-relay/runtime";
 import { loadWorkerConfig, WorkerConfigError } from "./env.js";
 import { createLogger } from "./logger.js";
 import { startWorker } from "./start-worker.js";
