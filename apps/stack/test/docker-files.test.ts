@@ -93,7 +93,7 @@ describe("docker-compose.yml", () => {
     expect(services["kpn-sandbox"]?.profiles).toEqual(["sandbox"]);
     expect(services.prometheus?.profiles).toEqual(["monitoring"]);
     expect(services.grafana?.profiles).toEqual(["monitoring"]);
-    for (const name of ["redis", "worker", "dashboard"]) {
+    for (const name of ["redis", "worker", "receipts", "dashboard"]) {
       expect(services[name]?.profiles, name).toBeUndefined();
     }
   });
