@@ -19,11 +19,22 @@ interface ScaleTarget {
 }
 
 interface RedisTrigger {
-  type: string;
+  type?: string;
   name?: string;
-  metadata: Record<string, string>;
-  authenticationRef?: { name: string; kind?: string };
+  metadata?: Record<string, string>;
+  authenticationRef?: { name?: string; kind?: string };
 }
+
+/**
+ * Said with a field a trigger lacks. The usual cause: an overlay patch that sets one field of
+ * one trigger. A ScaledObject is a custom resource, whose lists kustomize cannot merge item by
+ * item, so such a patch replaces the whole `triggers` list with what it holds.
+ */
+const PARTIAL_PATCH_HINT =
+  "a patch of spec.triggers replaces the whole list, so give every trigger in full";
+
+/** KEDA's Redis scaler aims at this many items a replica when `listLength` is not set. */
+const KEDA_DEFAULT_LIST_LENGTH = "5";
 
 function autoscalers(objects: readonly KubernetesObject[]) {
   return objects.flatMap((object) => {
@@ -40,7 +51,7 @@ function checkTriggers(
 ): string[] {
   const where = `ScaledObject ${scaled.metadata.name}`;
   if (!worker) return [`${where}: scales no worker`];
-  const spec = scaled.spec as { minReplicaCount?: number; triggers: RedisTrigger[] };
+  const spec = scaled.spec as { minReplicaCount?: number; triggers?: RedisTrigger[] };
   const problems: string[] = [];
   // Workers promote due retries from the delayed set; with none running they never come back.
   if ((spec.minReplicaCount ?? 0) < 1) problems.push(`${where}: minReplicaCount below 1`);
@@ -58,27 +69,35 @@ function checkTriggers(
   const redisUrl = new URL(config.redisUrl);
   const database = redisUrl.pathname.replace(/^\//, "") || "0";
   const lists = new Set<string>();
-  for (const trigger of spec.triggers) {
-    const at = `${where} trigger ${trigger.name ?? trigger.type}`;
+  for (const [index, trigger] of (spec.triggers ?? []).entries()) {
+    const at = `${where} trigger ${trigger.name ?? trigger.type ?? index}`;
     const expectedType = config.redisCluster ? "redis-cluster" : "redis";
-    if (trigger.type !== expectedType)
+    if (trigger.type === undefined) problems.push(`${at}: type is missing (${expectedType})`);
+    else if (trigger.type !== expectedType)
       problems.push(`${at}: type ${trigger.type}, not ${expectedType}`);
     const {
-      listName = "",
-      listLength = "",
+      listName,
+      listLength,
       databaseIndex = "0",
       enableTLS = "false",
-    } = trigger.metadata;
-    lists.add(listName);
-    if (!keys.has(listName)) {
-      problems.push(
-        `${at}: list ${listName} is not one of ${[...keys].join(", ")} (SMS_QUEUE_PREFIX ${config.queuePrefix})`,
-      );
+    } = trigger.metadata ?? {};
+    if (listName === undefined) {
+      problems.push(`${at}: listName is missing; ${PARTIAL_PATCH_HINT}`);
+    } else {
+      lists.add(listName);
+      if (!keys.has(listName)) {
+        problems.push(
+          `${at}: list ${listName} is not one of ${[...keys].join(", ")} (SMS_QUEUE_PREFIX ${config.queuePrefix})`,
+        );
+      }
     }
-    const length = Number(listLength);
+    const length = Number(listLength ?? KEDA_DEFAULT_LIST_LENGTH);
     if (!Number.isInteger(length) || length < config.batchSize || length > config.concurrency) {
+      const between = `between SMS_BATCH_SIZE (${config.batchSize}) and WORKER_CONCURRENCY (${config.concurrency})`;
       problems.push(
-        `${at}: listLength ${listLength} is not between SMS_BATCH_SIZE (${config.batchSize}) and WORKER_CONCURRENCY (${config.concurrency})`,
+        listLength === undefined
+          ? `${at}: listLength is missing, and KEDA's default ${KEDA_DEFAULT_LIST_LENGTH} is not ${between}`
+          : `${at}: listLength ${listLength} is not ${between}`,
       );
     }
     if (!config.redisCluster && databaseIndex !== database) {
@@ -87,13 +106,19 @@ function checkTriggers(
     if ((enableTLS === "true") !== (redisUrl.protocol === "rediss:")) {
       problems.push(`${at}: enableTLS ${enableTLS} with a ${redisUrl.protocol} REDIS_URL`);
     }
-    const auth = trigger.authenticationRef?.name ?? "";
-    if (!findObject(objects, "TriggerAuthentication", auth)) {
+    const auth = trigger.authenticationRef?.name;
+    if (auth === undefined) {
+      problems.push(`${at}: authenticationRef is missing; ${PARTIAL_PATCH_HINT}`);
+    } else if (!findObject(objects, "TriggerAuthentication", auth)) {
       problems.push(`${at}: TriggerAuthentication ${auth} is not defined`);
     }
   }
-  if (!lists.has(bullmqListKey(config.queuePrefix, "wait"))) {
-    problems.push(`${where}: no trigger on the waiting jobs`);
+  for (const [list, holds] of [
+    ["wait", "the waiting jobs"],
+    ["active", "the jobs workers hold"],
+  ] as const) {
+    const key = bullmqListKey(config.queuePrefix, list);
+    if (!lists.has(key)) problems.push(`${where}: no trigger on ${holds} (${key})`);
   }
   return problems;
 }

@@ -99,8 +99,27 @@ describe("the unit tests of the alerts", () => {
       'kpn_request_duration_seconds_count{outcome="rate_limited"}',
       "sms_queue_oldest_waiting_seconds",
       "sms_dlr_reports_total",
+      // Every worker or receipts app gone: with DNS service discovery no `up == 0` is left.
+      'absent(up{job="sms-worker"} == 1)',
+      'absent(up{job="sms-receipts"} == 1)',
     ]) {
       expect(exprs, metric).toContain(metric);
     }
+  });
+
+  it("name only jobs that prometheus.yml scrapes", () => {
+    // A job named otherwise matches nothing: SmsWorkerDown would never fire, and the absent()
+    // alerts would fire for ever.
+    const config = parse(readFileSync(deployPath("prometheus/prometheus.yml"), "utf8")) as {
+      scrape_configs: { job_name: string }[];
+    };
+    const jobs = config.scrape_configs.map((scrape) => scrape.job_name);
+    for (const rule of readAlertRules()) {
+      const named = [...rule.expr.matchAll(/\bjob="([^"]+)"/g)].map((match) => match[1]);
+      for (const job of [...named, ...(rule.labels?.job ? [rule.labels.job] : [])]) {
+        expect(jobs, `${rule.alert} names job ${job}`).toContain(job);
+      }
+    }
+    expect(jobs).toEqual(expect.arrayContaining(["sms-worker", "sms-receipts"]));
   });
 });

@@ -256,6 +256,24 @@ describe("the cross-checks", () => {
       /trigger active: listLength 1000 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(800\)/,
     ],
     [
+      "a trigger without listLength, which KEDA reads as 5",
+      "overlays/production",
+      (o) => delete find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength,
+      /trigger active: listLength is missing, and KEDA's default 5 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(800\)/,
+    ],
+    [
+      "a trigger without its authentication",
+      "overlays/production",
+      (o) => delete find(o, "ScaledObject", "worker").spec.triggers[0].authenticationRef,
+      /trigger waiting: authenticationRef is missing; a patch of spec.triggers replaces the whole list/,
+    ],
+    [
+      "no trigger on the jobs workers hold",
+      "overlays/production",
+      (o) => find(o, "ScaledObject", "worker").spec.triggers.pop(),
+      /ScaledObject worker: no trigger on the jobs workers hold \(bull:sms:active\)/,
+    ],
+    [
       "a worker that may scale to zero",
       "overlays/production",
       (o) => (find(o, "ScaledObject", "worker").spec.minReplicaCount = 0),

@@ -26,7 +26,8 @@ function queryText(value: unknown): string {
 /**
  * The routes to find one SMS, to mount at `/sms` behind basic auth:
  * - `GET /?q=` the search page: by job id, idempotency key, or number in any Dutch spelling;
- * - `GET /api?q=&limit=` → `{ query, number?, matches, results }`, numbers masked;
+ * - `GET /api?q=&limit=` → `{ query, number?, numberProblem?, matches, results }`, numbers masked,
+ *   `matches[i]` how `results[i]` was found (`id`, `idempotencyKey` or `number`);
  * - `GET /:id` the page of one SMS (state, delivery, parts, document ids, attempts, and a link
  *   to its dead letter); `GET /api/:id` the same as JSON, 404 `DASHBOARD_NOT_FOUND` without it.
  */

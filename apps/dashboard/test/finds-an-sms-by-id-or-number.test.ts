@@ -92,6 +92,17 @@ describe("finding one SMS", () => {
     expect(byKey.body.matches).toEqual(["idempotencyKey"]);
   });
 
+  it("lists an SMS found two ways once, under the first way, ahead of those found by number", async () => {
+    // Sent with its own number as idempotency key, then another to that number, newer.
+    const byKeyAndNumber = (
+      await producer.send({ to: "0611112222", content: "Sleutel", idempotencyKey: "0611112222" })
+    ).id;
+    const newer = (await producer.send({ to: "0611112222", content: "Later" })).id;
+    const { body } = await search("0611112222");
+    expect(body.results.map((sms) => sms.id)).toEqual([byKeyAndNumber, newer]);
+    expect(body.matches).toEqual(["idempotencyKey", "number"]);
+  });
+
   it("says why a landline number is not searched as a number", async () => {
     const { body } = await search("020 123 4567");
     expect(body.results).toEqual([]);

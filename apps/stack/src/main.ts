@@ -52,7 +52,7 @@ try {
     logger,
     graceMs: stack.shutdownGraceMs,
     close: () => {
-      logger.info("stopping: dashboard, worker, sandbox, redis");
+      logger.info({ parts: stack.parts }, `stopping: ${stack.parts.join(", ")}`);
       return stack.close().then(() => tracing?.shutdown().catch(() => {}));
     },
   });

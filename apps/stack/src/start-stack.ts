@@ -34,14 +34,20 @@ export interface RunningStack {
   readonly receiptsUrl?: string;
   /** How long {@link RunningStack.close} may take: the worker's `SHUTDOWN_GRACE_MS` and a moment for each other part. */
   readonly shutdownGraceMs: number;
-  /** Closes the dashboard, the worker (within its grace time), the sandbox, then Redis. */
+  /**
+   * The parts this stack started, in the order {@link RunningStack.close} stops them:
+   * `dashboard`, `worker`, then `receipts`, `kpn-sandbox` and `redis` where it started them
+   * (a Redis it found or was given is not its to stop).
+   */
+  readonly parts: readonly string[];
+  /** Closes the dashboard, the worker (within its grace time), receipts, the sandbox, then its Redis child. */
   close(): Promise<void>;
 }
 
 /**
- * Starts Redis (found or started), the KPN sandbox unless real credentials are set, the worker
- * and the dashboard, announcing each choice in one log line. What started is closed again if a
- * later part fails.
+ * Starts Redis (found or started), the KPN sandbox unless real credentials are set, the receipts
+ * app (in sandbox mode, or with `KPN_WEBHOOK_KEYS`), the worker and the dashboard, announcing each
+ * choice in a log line of its own. What started is closed again if a later part fails.
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const { env, repoRoot, logger } = options;
@@ -66,7 +72,9 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger,
       deps: options.redisDeps,
     });
-    closers.push({ name: "redis", close: () => redis.stop(), withinMs: PART_CLOSE_MS });
+    if (redis.source === "child") {
+      closers.push({ name: "redis", close: () => redis.stop(), withinMs: PART_CLOSE_MS });
+    }
 
     let sandbox: StackSandbox | undefined;
     const workerVariables: Record<string, string | undefined> = {
@@ -176,6 +184,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       healthUrl: worker.healthUrl,
       ...(receiptsUrl ? { receiptsUrl } : {}),
       shutdownGraceMs: workerConfig.shutdownGraceMs + 4 * PART_CLOSE_MS,
+      parts: closers.map(({ name }) => name).reverse(),
       close: closeAll,
     };
   } catch (error) {

@@ -8,7 +8,10 @@ import { findRepoRoot } from "../src/index.js";
 const root = findRepoRoot();
 const read = (name: string) => readFileSync(join(root, name), "utf8");
 
-/** The worker's variables as the public contract names them. */
+/**
+ * The worker's variables as the public contract names them, and OTEL_EXPORTER_OTLP_ENDPOINT,
+ * which the README documents beside them.
+ */
 const CONTRACT_WORKER_VARIABLES = [
   "REDIS_URL",
   "REDIS_CLUSTER",
@@ -23,6 +26,8 @@ const CONTRACT_WORKER_VARIABLES = [
   "SMS_MAX_SEGMENTS",
   "WORKER_CONCURRENCY",
   "SMS_RATE_LIMIT_PER_SECOND",
+  "SMS_BATCH_SIZE",
+  "SMS_BATCH_WAIT_MS",
   "SMS_MAX_ATTEMPTS",
   "SMS_BACKOFF_MS",
   "SMS_BACKOFF_MAX_MS",
@@ -31,6 +36,8 @@ const CONTRACT_WORKER_VARIABLES = [
   "SHUTDOWN_GRACE_MS",
   "LOG_LEVEL",
   "SMS_DLR_URL",
+  "SMS_CALLBACK_SECRET",
+  "OTEL_EXPORTER_OTLP_ENDPOINT",
 ];
 const DASHBOARD_VARIABLES = [
   "REDIS_URL",
@@ -41,6 +48,8 @@ const DASHBOARD_VARIABLES = [
   "DASHBOARD_PASSWORD",
   "DASHBOARD_AUTH",
   "DASHBOARD_READ_ONLY",
+  "DASHBOARD_TRUST_PROXY",
+  "KPN_MAX_CONTENT_LENGTH",
   "LOG_LEVEL",
 ];
 
@@ -84,7 +93,7 @@ describe("docker-compose.yml", () => {
     expect(services["kpn-sandbox"]?.profiles).toEqual(["sandbox"]);
     expect(services.prometheus?.profiles).toEqual(["monitoring"]);
     expect(services.grafana?.profiles).toEqual(["monitoring"]);
-    for (const name of ["redis", "worker", "dashboard"]) {
+    for (const name of ["redis", "worker", "receipts", "dashboard"]) {
       expect(services[name]?.profiles, name).toBeUndefined();
     }
   });
@@ -110,6 +119,36 @@ describe("docker-compose.yml", () => {
     expect(worker?.depends_on?.redis?.condition).toBe("service_healthy");
     expect(worker?.build?.target).toBe("worker");
     expect(worker?.environment?.REDIS_URL).toBe("redis://redis:6379");
+  });
+
+  it("publishes a fixed host port only from services of one container", () => {
+    // Docker binds a published host port once: a second replica of the service fails to start.
+    // `[ip:]host:container`, defaults of `${VAR:-default}` taken; a range `8090-8091` is not fixed.
+    const hostPort = (entry: string) =>
+      entry
+        .replace(/\$\{[^}:]*:?-([^}]*)\}/g, "$1")
+        .split(":")
+        .slice(0, -1)
+        .at(-1);
+    expect(hostPort(services.receipts?.ports?.[0] ?? "")).toBe("8090");
+    expect(hostPort("9464")).toBeUndefined();
+    for (const [name, service] of Object.entries(services)) {
+      const fixed = (service.ports ?? [])
+        .map(hostPort)
+        .filter((port) => port && !port.includes("-"));
+      if (fixed.length > 0) expect(service.deploy?.replicas ?? 1, name).toBe(1);
+    }
+  });
+
+  it("runs one receipts app on a loopback port, for a TLS proxy on the host to forward to", () => {
+    const receipts = services.receipts;
+    expect(receipts?.deploy?.replicas ?? 1).toBe(1);
+    expect(receipts?.ports).toHaveLength(1);
+    expect(receipts?.ports?.[0]).toMatch(/^127\.0\.0\.1:\$\{RECEIPTS_PORT:-8090\}:8090$/);
+    expect(receipts?.environment?.RECEIPTS_PORT).toBe(8090);
+    expect(receipts?.environment?.RECEIPTS_HOST).toBe("0.0.0.0");
+    expect(receipts?.depends_on?.redis?.condition).toBe("service_healthy");
+    expect(receipts?.build?.target).toBe("receipts");
   });
 
   it("sets only worker variables that the contract names and the worker reads", () => {

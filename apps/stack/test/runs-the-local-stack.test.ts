@@ -89,6 +89,12 @@ describe("pnpm start (the local stack)", () => {
 
     running.child.kill("SIGTERM");
     expect(await running.exited).toBe(0);
+    // Names what it started, and not the Redis of REDIS_URL, which is not its to stop.
+    const stopping = running.lines().find((line) => line.msg.startsWith("stopping:"));
+    expect(stopping).toMatchObject({
+      msg: "stopping: dashboard, worker, receipts, kpn-sandbox",
+      parts: ["dashboard", "worker", "receipts", "kpn-sandbox"],
+    });
   });
 
   it("exits 1 with one reason when only half of the KPN credentials are set", async () => {
