@@ -157,7 +157,7 @@ describe("docker-compose.yml, against the variables the apps read", () => {
     }
     const worker = services.find((s) => s.name === "worker");
     const config = await parsedConfig("apps/worker", {}, worker?.service ?? {}, OPERATOR_ENV);
-    expect(config).toMatchObject({ batchSize: 200, concurrency: 800 });
+    expect(config).toMatchObject({ batchSize: 200, concurrency: 1600 });
   });
 
   it("names every variable the apps cannot start without, in its header and the README", async () => {

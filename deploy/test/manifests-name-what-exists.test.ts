@@ -252,14 +252,14 @@ describe("the cross-checks", () => {
     [
       "a target above WORKER_CONCURRENCY",
       "overlays/production",
-      (o) => (find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength = "1000"),
-      /trigger active: listLength 1000 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(800\)/,
+      (o) => (find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength = "2000"),
+      /trigger active: listLength 2000 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(1600\)/,
     ],
     [
       "a trigger without listLength, which KEDA reads as 5",
       "overlays/production",
       (o) => delete find(o, "ScaledObject", "worker").spec.triggers[1].metadata.listLength,
-      /trigger active: listLength is missing, and KEDA's default 5 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(800\)/,
+      /trigger active: listLength is missing, and KEDA's default 5 is not between SMS_BATCH_SIZE \(200\) and WORKER_CONCURRENCY \(1600\)/,
     ],
     [
       "a trigger without its authentication",
