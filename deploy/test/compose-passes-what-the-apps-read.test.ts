@@ -146,7 +146,7 @@ describe("docker-compose.yml, against the variables the apps read", () => {
 
   it("adds no default of its own: unset variables leave the apps' defaults", async () => {
     // A compose default that differs from the app's (WORKER_CONCURRENCY 50 against
-    // max(50, 4 × SMS_BATCH_SIZE)) would change what the app runs with; one that is the same
+    // max(50, 8 × SMS_BATCH_SIZE)) would change what the app runs with; one that is the same
     // changes nothing and may stay.
     for (const env of [OPERATOR_ENV, { ...OPERATOR_ENV, SMS_BATCH_SIZE: "25" }]) {
       for (const { name, service, app, imageEnv } of services) {
