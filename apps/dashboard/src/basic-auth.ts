@@ -76,6 +76,6 @@ export function createBasicAuth(options: BasicAuthOptions): RequestHandler {
     // A request without credentials is the browser asking for the prompt, not a guess.
     if (req.headers.authorization !== undefined) throttle.failed(client);
     // A readable page for a browser whose user cancelled the prompt, JSON for scripts.
-    sendErrorAnswer(req, res, signInAnswer(realm));
+    sendErrorAnswer(req, res, signInAnswer(realm, req.headers.authorization !== undefined));
   };
 }

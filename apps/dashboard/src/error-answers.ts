@@ -106,14 +106,18 @@ export function redisDownAnswer(where: string, code = "DASHBOARD_REDIS_UNAVAILAB
   };
 }
 
-/** The answer to a request without the right user name and password. */
-export function signInAnswer(realm: string): ErrorAnswer {
+/**
+ * The answer to a request without the right user name and password: `wrong` when it carried
+ * some (which of the two was wrong is not said).
+ */
+export function signInAnswer(realm: string, wrong = false): ErrorAnswer {
   return {
     status: 401,
     code: "DASHBOARD_UNAUTHORIZED",
-    error: "authentication required",
-    title: "Sign-in needed",
+    error: wrong ? "wrong user name or password" : "authentication required",
+    title: wrong ? "Wrong user name or password" : "Sign-in needed",
     paragraphs: [
+      ...(wrong ? ["The user name and password given do not match; nothing was shown."] : []),
       "This dashboard is only for its operators: it asks for the user name and password set in DASHBOARD_USER and DASHBOARD_PASSWORD where it runs.",
       "Reload the page to be asked again. With pnpm start and no DASHBOARD_PASSWORD set, the user is admin and the password is in .data/dashboard-password.",
     ],

@@ -55,6 +55,22 @@ describe("refusals and outages", () => {
     });
   });
 
+  it("tells a client with a wrong password so, without saying which half was wrong", async () => {
+    const wrong = `Basic ${Buffer.from("admin:not-the-password").toString("base64")}`;
+    const json = await fetch(`${dashboard.url}/api/queues`, { headers: { authorization: wrong } });
+    expect(json.status).toBe(401);
+    expect(await json.json()).toEqual({
+      error: "wrong user name or password",
+      code: "DASHBOARD_UNAUTHORIZED",
+    });
+    const page = await fetch(`${dashboard.url}/`, {
+      headers: { authorization: wrong, accept: BROWSER_ACCEPT },
+    });
+    expect(page.status).toBe(401);
+    expect(page.headers.get("www-authenticate")).toMatch(/^Basic realm="/);
+    expect(await page.text()).toContain("<h1>Wrong user name or password</h1>");
+  });
+
   it.each(["/", "/queue/sms", "/dead-letters", "/sms?q=0612345678"])(
     "shows a browser a page in plain words on %s while Redis is down, without the password",
     async (path) => {
