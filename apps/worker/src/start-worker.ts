@@ -284,7 +284,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
     if (ownsKpnClient) await kpnClient.close().catch(() => {});
     connection.disconnect();
-    throw new Error(`could not listen on HEALTH_PORT ${config.healthPort}: ${String(error)}`, {
+    const taken = (error as { code?: unknown } | null)?.code === "EADDRINUSE";
+    const reason = taken
+      ? "the port is taken (is another worker or `pnpm start` running? stop it, or set HEALTH_PORT to another port, or 0 for any free one)"
+      : String(error);
+    throw new Error(`could not listen on HEALTH_PORT ${config.healthPort}: ${reason}`, {
       cause: error,
     });
   }
