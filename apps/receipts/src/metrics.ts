@@ -1,5 +1,5 @@
-import { readPackageVersion } from "@sms-relay/runtime";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { createAppRegistry } from "@sms-relay/runtime";
+import { Counter, type Gauge, Histogram, type Registry } from "prom-client";
 
 /** Why a webhook request was refused, as `sms_dlr_refused_total{cause}` counts it. */
 export type RefusalCause = "signature" | "size" | "body";
@@ -31,25 +31,12 @@ export interface ReceiptsMetricsOptions {
 
 /** Builds the metrics on a registry, each created once. */
 export function createReceiptsMetrics(options: ReceiptsMetricsOptions = {}): ReceiptsMetrics {
-  let registry = options.registry;
-  if (!registry) {
-    registry = new Registry();
-    collectDefaultMetrics({ register: registry });
-  }
-  const registers = [registry];
-  const buildInfo = new Gauge({
-    name: "sms_relay_build_info",
-    help: "Always 1; its labels name the receipts app's version and the Node.js version it runs on",
-    labelNames: ["version", "node"],
-    registers,
+  const { registry, buildInfo } = createAppRegistry({
+    registry: options.registry,
+    app: "the receipts app",
+    packageJson: new URL("../package.json", import.meta.url),
   });
-  buildInfo.set(
-    {
-      version: readPackageVersion(new URL("../package.json", import.meta.url)),
-      node: process.version,
-    },
-    1,
-  );
+  const registers = [registry];
   return {
     registry,
     reports: new Counter({

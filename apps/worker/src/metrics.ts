@@ -1,5 +1,5 @@
-import { readPackageVersion } from "@sms-relay/runtime";
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { createAppRegistry } from "@sms-relay/runtime";
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { Readiness } from "./readiness.js";
 
 /** Why an SMS ended without being sent: the reasons of the dead-letter queue. */
@@ -77,28 +77,15 @@ const ENQUEUE_TO_SENT_BUCKETS = [
 
 /** Registers the worker's metrics. Names and labels are part of the public contract. */
 export function createWorkerMetrics(options: WorkerMetricsOptions = {}): WorkerMetrics {
-  let registry = options.registry;
-  if (!registry) {
-    registry = new Registry();
-    collectDefaultMetrics({ register: registry });
-  }
+  const { registry, buildInfo } = createAppRegistry({
+    registry: options.registry,
+    app: "the worker",
+    packageJson: new URL("../package.json", import.meta.url),
+  });
   const registers = [registry];
   const readTokenRequests = options.readTokenRequests;
   const readiness = options.readiness;
   let tokenRequestsSeen = 0;
-  const buildInfo = new Gauge({
-    name: "sms_relay_build_info",
-    help: "Always 1; its labels name the worker's version and the Node.js version it runs on",
-    labelNames: ["version", "node"],
-    registers,
-  });
-  buildInfo.set(
-    {
-      version: readPackageVersion(new URL("../package.json", import.meta.url)),
-      node: process.version,
-    },
-    1,
-  );
 
   return {
     registry,

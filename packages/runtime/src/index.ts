@@ -1,3 +1,4 @@
+export { type AppRegistry, type AppRegistryOptions, createAppRegistry } from "./app-registry.js";
 export {
   type DescribeEnvIssuesOptions,
   describeEnvIssues,
