@@ -148,6 +148,12 @@ describe("pnpm start (the local stack)", () => {
       await gone.stop({ hard: true });
       second.child.kill("SIGTERM");
       await new Promise((resolve) => setTimeout(resolve, 300));
+      // Usually the worker is still waiting on the Redis that is gone; now and then its close
+      // gets through first, and then the stack has already ended cleanly.
+      if (second.child.exitCode !== null) {
+        expect(second.child.exitCode, second.stderr()).toBe(0);
+        return;
+      }
       const secondAt = Date.now();
       second.child.kill("SIGINT");
       expect(await second.exited).toBe(130);
