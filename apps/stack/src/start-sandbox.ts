@@ -1,5 +1,6 @@
 import { createSandbox, type KpnSandbox, parseSandboxEnv } from "@sms-relay/kpn-sandbox";
 import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
+import { isAddressInUse } from "@sms-relay/runtime";
 import type { Logger } from "pino";
 
 /** The in-process KPN sandbox of sandbox mode. */
@@ -11,10 +12,6 @@ export interface StackSandbox {
   /** The key the sandbox signs its delivery reports with, as `KPN_WEBHOOK_KEYS` names it. */
   webhookKey: { keyId: string; secret: string };
   close(): Promise<void>;
-}
-
-function isAddressInUse(error: unknown): boolean {
-  return (error as { code?: unknown } | null)?.code === "EADDRINUSE";
 }
 
 /**

@@ -1,7 +1,7 @@
 import { parseDashboardEnv, startDashboard } from "@sms-relay/dashboard";
 import { PRODUCER_DEFAULTS } from "@sms-relay/producer";
 import { parseReceiptsEnv, startReceipts } from "@sms-relay/receipts";
-import { settleWithin } from "@sms-relay/runtime";
+import { isAddressInUse, settleWithin } from "@sms-relay/runtime";
 import { parseWorkerEnv, startWorker } from "@sms-relay/worker";
 import type { Logger } from "pino";
 import { resolveDashboardCredentials } from "./dashboard-credentials.js";
@@ -126,7 +126,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const receiptsLogger = logger.child({ component: "receipts" });
       const receipts = await startReceipts(receiptsConfig, receiptsLogger).catch(
         async (error: unknown) => {
-          if ((error as { code?: unknown })?.code !== "EADDRINUSE" || !sandbox) throw error;
+          if (!isAddressInUse(error) || !sandbox) throw error;
           logger.info(
             { port: receiptsConfig.port },
             `receipts: port ${receiptsConfig.port} is taken, using a free port`,

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createKpnClient } from "@sms-relay/kpn-client";
 import { CALLBACK_QUEUE, DEAD_LETTER_QUEUE, SMS_QUEUE, type SmsJobData } from "@sms-relay/producer";
-import { createLogThrottle, settleWithin } from "@sms-relay/runtime";
+import { createLogThrottle, isAddressInUse, settleWithin } from "@sms-relay/runtime";
 import { Queue, Worker } from "bullmq";
 import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -284,8 +284,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await Promise.allSettled([smsQueue.close(), deadLetterQueue.close()]);
     if (ownsKpnClient) await kpnClient.close().catch(() => {});
     connection.disconnect();
-    const taken = (error as { code?: unknown } | null)?.code === "EADDRINUSE";
-    const reason = taken
+    const reason = isAddressInUse(error)
       ? "the port is taken (is another worker or `pnpm start` running? stop it, or set HEALTH_PORT to another port, or 0 for any free one)"
       : String(error);
     throw new Error(`could not listen on HEALTH_PORT ${config.healthPort}: ${reason}`, {

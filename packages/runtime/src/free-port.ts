@@ -23,3 +23,8 @@ export async function portIsFree(port: number, host = "127.0.0.1"): Promise<bool
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
+
+/** Whether a listen failed because something else holds the port (`EADDRINUSE`). */
+export function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === "EADDRINUSE";
+}

@@ -16,7 +16,7 @@ export {
   redisUrlSchema,
   withoutEmpty,
 } from "./env-pieces.js";
-export { freePort, portIsFree } from "./free-port.js";
+export { freePort, isAddressInUse, portIsFree } from "./free-port.js";
 export { closeHttp, listenHttp } from "./http-server.js";
 export { createLogThrottle, type LogThrottleOptions } from "./log-throttle.js";
 export {
